@@ -1,0 +1,458 @@
+//! Every setting JobScout reads, in one place. Each one is documented in `env.sample`.
+//!
+//! Settings come from `JOBSCOUT_*` environment variables (names case-insensitive)
+//! over an optional `.env` file. [`Settings::load`] collects every problem so that
+//! `jobscout check-config` can print them all at once; `serve` refuses to start on any.
+
+mod source;
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use source::{parse_list, SettingProblem, SettingsSource, PREFIX};
+
+/// Origins the earlier backend always allowed, whatever the configured list said.
+pub const ALWAYS_ALLOWED_ORIGINS: [&str; 4] = [
+    "https://jobiqueue.com",
+    "https://www.jobiqueue.com",
+    "https://jobscoutai.vercel.app",
+    "http://localhost:3000",
+];
+
+/// Where the database lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// An embedded SQLite file, created when missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server URL.
+    Postgres(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    // --- server ---
+    pub app_name: String,
+    pub debug: bool,
+    pub host: IpAddr,
+    pub port: u16,
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub shutdown_grace: Duration,
+    pub jobs_cache_ttl: Duration,
+
+    // --- observability ---
+    pub log_format: LogFormat,
+    pub log_level: String,
+
+    // --- CORS ---
+    pub cors_origins: Vec<String>,
+
+    // --- database ---
+    pub database: DatabaseTarget,
+    pub database_max_connections: u32,
+    pub database_connect_timeout: Duration,
+
+    // --- auth ---
+    pub admin_token: Option<String>,
+    pub supabase_url: Option<String>,
+    pub supabase_anon_key: Option<String>,
+
+    // --- scrape defaults and scheduler ---
+    pub scrape_interval_hours: u32,
+    pub default_search_query: String,
+    pub default_location: String,
+    pub scheduled_queries: Vec<String>,
+    pub scheduled_queries_preset: String,
+    pub scheduled_queries_per_run: u32,
+    pub scheduled_scrape_max_results_per_source: u32,
+    pub scheduled_scrape_concurrency: u32,
+
+    // --- public scrape ---
+    pub public_scrape_enabled: bool,
+    pub public_scrape_max_concurrent: u32,
+    pub public_scrape_rate_limit_per_hour: u32,
+    pub public_scrape_default_location: String,
+    pub public_scrape_max_results_per_source: u32,
+    pub public_scrape_concurrency: u32,
+    pub trusted_proxies: Vec<IpAddr>,
+
+    // --- plugins ---
+    pub plugins_file: PathBuf,
+    pub plugin_cache_dir: PathBuf,
+    pub egress_allow_local: Vec<String>,
+}
+
+/// The result of reading settings: the values (defaults where a value was bad)
+/// and every problem found.
+#[derive(Debug)]
+pub struct LoadedSettings {
+    pub settings: Settings,
+    pub problems: Vec<SettingProblem>,
+    pub unknown_variables: Vec<String>,
+}
+
+impl LoadedSettings {
+    /// The settings, or one message listing every problem.
+    pub fn into_result(self) -> Result<Settings, String> {
+        if self.problems.is_empty() {
+            return Ok(self.settings);
+        }
+        let mut message = String::from("invalid settings:");
+        for problem in &self.problems {
+            let _ = write!(message, "\n  - {problem}");
+        }
+        Err(message)
+    }
+}
+
+impl Settings {
+    /// Reads `.env` (if present in the working directory) and the environment.
+    pub fn load() -> Result<LoadedSettings, String> {
+        let source = SettingsSource::from_env_and_dotenv(std::path::Path::new(".env"))?;
+        Ok(Self::from_source(source))
+    }
+
+    /// Settings from explicit pairs, as tests and embedders use.
+    pub fn from_pairs<I, K, V>(pairs: I) -> LoadedSettings
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        Self::from_source(SettingsSource::from_pairs(pairs))
+    }
+
+    pub fn from_source(mut source: SettingsSource) -> LoadedSettings {
+        let src = &mut source;
+        let host_text = src.string("host", "0.0.0.0");
+        let host = host_text.parse::<IpAddr>().unwrap_or_else(|_| {
+            src.problem("host", &host_text, "an IP address such as 0.0.0.0 or 127.0.0.1");
+            IpAddr::from([0, 0, 0, 0])
+        });
+
+
+        let log_format = match src.choice("log_format", "pretty", &["pretty", "json"]) {
+            "json" => LogFormat::Json,
+            _ => LogFormat::Pretty,
+        };
+
+        let cors_origins = cors_origins(src);
+        let database = database_target(src);
+        let trusted_proxies = ip_list(src, "trusted_proxies");
+
+        let settings = Settings {
+            app_name: src.string("app_name", "JobiQueue API"),
+            debug: src.boolean("debug", false),
+            host,
+            port: src.number("port", 8000, 1, 65535),
+            request_timeout: Duration::from_secs(src.number("request_timeout_seconds", 30, 1, 3600)),
+            max_body_bytes: src.number("max_body_bytes", 1024 * 1024, 1024, 1024 * 1024 * 1024),
+            shutdown_grace: Duration::from_secs(src.number("shutdown_grace_seconds", 20, 0, 3600)),
+            jobs_cache_ttl: Duration::from_millis(src.number("jobs_cache_ttl_ms", 5000, 0, 3_600_000)),
+            log_format,
+            log_level: src.string("log", "info"),
+            cors_origins,
+            database,
+            database_max_connections: src.number("database_max_connections", 10, 1, 1000),
+            database_connect_timeout: Duration::from_secs(src.number("database_connect_timeout_seconds", 5, 1, 300)),
+            admin_token: src.optional_string("admin_token"),
+            supabase_url: src.optional_string("supabase_url"),
+            supabase_anon_key: src.optional_string("supabase_anon_key"),
+            scrape_interval_hours: src.number("scrape_interval_hours", 6, 1, 24 * 30),
+            default_search_query: src.string("default_search_query", "automation engineer"),
+            default_location: src.string("default_location", "Remote"),
+            scheduled_queries: src.list("scheduled_queries", &[]),
+            scheduled_queries_preset: src
+                .choice("scheduled_queries_preset", "tech_plus_120", &["tech_plus_120", "tech_core_60"])
+                .to_string(),
+            scheduled_queries_per_run: src.number("scheduled_queries_per_run", 2, 1, 100),
+            scheduled_scrape_max_results_per_source: src.number("scheduled_scrape_max_results_per_source", 100, 1, 10_000),
+            scheduled_scrape_concurrency: src.number("scheduled_scrape_concurrency", 8, 1, 64),
+            public_scrape_enabled: src.boolean("public_scrape_enabled", false),
+            public_scrape_max_concurrent: src.number("public_scrape_max_concurrent", 2, 1, 64),
+            public_scrape_rate_limit_per_hour: src.number("public_scrape_rate_limit_per_hour", 10, 1, 100_000),
+            public_scrape_default_location: src.string("public_scrape_default_location", "Remote"),
+            public_scrape_max_results_per_source: src.number("public_scrape_max_results_per_source", 100, 1, 10_000),
+            public_scrape_concurrency: src.number("public_scrape_concurrency", 8, 1, 64),
+            trusted_proxies,
+            plugins_file: PathBuf::from(src.string("plugins_file", "plugins.toml")),
+            plugin_cache_dir: PathBuf::from(src.string("plugin_cache_dir", ".jobscout-cache/plugins")),
+            egress_allow_local: src.list("egress_allow_local", &[]),
+        };
+
+        let problems = source.take_problems();
+        let unknown_variables = source.unknown_variables();
+        LoadedSettings {
+            settings,
+            problems,
+            unknown_variables,
+        }
+    }
+
+    /// Whether an `Origin` header value may call the API with credentials:
+    /// the configured list, the always-allowed origins, and any Chrome extension.
+    pub fn is_origin_allowed(&self, origin: &str) -> bool {
+        if self.cors_origins.iter().any(|allowed| allowed == origin)
+            || ALWAYS_ALLOWED_ORIGINS.contains(&origin)
+        {
+            return true;
+        }
+        is_chrome_extension_origin(origin)
+    }
+
+    /// The resolved settings as `NAME=value` lines with secrets masked.
+    pub fn describe(&self) -> Vec<(String, String)> {
+        let mask = |value: &Option<String>| match value {
+            Some(secret) if !secret.is_empty() => format!("set ({} chars, masked)", secret.chars().count()),
+            _ => "unset".to_string(),
+        };
+        let database = match &self.database {
+            DatabaseTarget::Sqlite(path) => format!("sqlite file {}", path.display()),
+            DatabaseTarget::Postgres(url) => mask_url_password(url),
+        };
+        let rows = [
+            ("APP_NAME", self.app_name.clone()),
+            ("DEBUG", self.debug.to_string()),
+            ("HOST", self.host.to_string()),
+            ("PORT", self.port.to_string()),
+            ("REQUEST_TIMEOUT_SECONDS", self.request_timeout.as_secs().to_string()),
+            ("MAX_BODY_BYTES", self.max_body_bytes.to_string()),
+            ("SHUTDOWN_GRACE_SECONDS", self.shutdown_grace.as_secs().to_string()),
+            ("JOBS_CACHE_TTL_MS", self.jobs_cache_ttl.as_millis().to_string()),
+            ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
+            ("LOG", self.log_level.clone()),
+            ("CORS_ORIGINS", self.cors_origins.join(",")),
+            ("DATABASE", database),
+            ("DATABASE_MAX_CONNECTIONS", self.database_max_connections.to_string()),
+            ("DATABASE_CONNECT_TIMEOUT_SECONDS", self.database_connect_timeout.as_secs().to_string()),
+            ("ADMIN_TOKEN", mask(&self.admin_token)),
+            ("SUPABASE_URL", self.supabase_url.clone().unwrap_or_else(|| "unset".into())),
+            ("SUPABASE_ANON_KEY", mask(&self.supabase_anon_key)),
+            ("SCRAPE_INTERVAL_HOURS", self.scrape_interval_hours.to_string()),
+            ("DEFAULT_SEARCH_QUERY", self.default_search_query.clone()),
+            ("DEFAULT_LOCATION", self.default_location.clone()),
+            ("SCHEDULED_QUERIES", self.scheduled_queries.join(",")),
+            ("SCHEDULED_QUERIES_PRESET", self.scheduled_queries_preset.clone()),
+            ("SCHEDULED_QUERIES_PER_RUN", self.scheduled_queries_per_run.to_string()),
+            ("SCHEDULED_SCRAPE_MAX_RESULTS_PER_SOURCE", self.scheduled_scrape_max_results_per_source.to_string()),
+            ("SCHEDULED_SCRAPE_CONCURRENCY", self.scheduled_scrape_concurrency.to_string()),
+            ("PUBLIC_SCRAPE_ENABLED", self.public_scrape_enabled.to_string()),
+            ("PUBLIC_SCRAPE_MAX_CONCURRENT", self.public_scrape_max_concurrent.to_string()),
+            ("PUBLIC_SCRAPE_RATE_LIMIT_PER_HOUR", self.public_scrape_rate_limit_per_hour.to_string()),
+            ("PUBLIC_SCRAPE_DEFAULT_LOCATION", self.public_scrape_default_location.clone()),
+            ("PUBLIC_SCRAPE_MAX_RESULTS_PER_SOURCE", self.public_scrape_max_results_per_source.to_string()),
+            ("PUBLIC_SCRAPE_CONCURRENCY", self.public_scrape_concurrency.to_string()),
+            ("TRUSTED_PROXIES", self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+            ("PLUGINS_FILE", self.plugins_file.display().to_string()),
+            ("PLUGIN_CACHE_DIR", self.plugin_cache_dir.display().to_string()),
+            ("EGRESS_ALLOW_LOCAL", self.egress_allow_local.join(",")),
+        ];
+        rows.into_iter()
+            .map(|(name, value)| (format!("{PREFIX}{name}"), value))
+            .collect()
+    }
+}
+
+fn is_chrome_extension_origin(origin: &str) -> bool {
+    let lower = origin.to_ascii_lowercase();
+    match lower.strip_prefix("chrome-extension://") {
+        Some(id) => {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_' || byte == b'-')
+        }
+        None => false,
+    }
+}
+
+fn cors_origins(src: &mut SettingsSource) -> Vec<String> {
+    // The earlier default list; these origins are also always allowed.
+    let default: Vec<&str> = ALWAYS_ALLOWED_ORIGINS.to_vec();
+    let origins = src.list("cors_origins", &default);
+    let origins = if origins.is_empty() {
+        default.iter().map(|origin| origin.to_string()).collect()
+    } else {
+        origins
+    };
+    let mut unique = Vec::new();
+    for origin in origins {
+        let origin = origin.trim_end_matches('/').to_string();
+        if origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://") {
+            src.problem("cors_origins", &origin, "origins such as https://example.com (scheme and host, no path)");
+            continue;
+        }
+        if !unique.contains(&origin) {
+            unique.push(origin);
+        }
+    }
+    unique
+}
+
+fn database_target(src: &mut SettingsSource) -> DatabaseTarget {
+    let use_sqlite = src.boolean("use_sqlite", false);
+    let sqlite_path = PathBuf::from(src.string("sqlite_path", "jobscout.db"));
+    match src.optional_string("database_url") {
+        Some(url) if !use_sqlite => {
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                DatabaseTarget::Postgres(url)
+            } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+                let path = path.split('?').next().unwrap_or(path);
+                if path.is_empty() {
+                    src.problem("database_url", &url, "sqlite://<file path> with a file path");
+                    DatabaseTarget::Sqlite(sqlite_path)
+                } else {
+                    DatabaseTarget::Sqlite(PathBuf::from(path))
+                }
+            } else {
+                src.problem(
+                    "database_url",
+                    &mask_url_password(&url),
+                    "a postgres://user@host/db URL, a sqlite://path URL, or nothing for the embedded SQLite file",
+                );
+                DatabaseTarget::Sqlite(sqlite_path)
+            }
+        }
+        _ => DatabaseTarget::Sqlite(sqlite_path),
+    }
+}
+
+fn ip_list(src: &mut SettingsSource, name: &str) -> Vec<IpAddr> {
+    let mut addresses = Vec::new();
+    for item in src.list(name, &[]) {
+        match item.parse::<IpAddr>() {
+            Ok(address) => addresses.push(address),
+            Err(_) => src.problem(name, &item, "a list of IP addresses such as 10.0.0.1,10.0.0.2"),
+        }
+    }
+    addresses
+}
+
+/// Replaces the password of a URL with `***` so it can be logged.
+pub fn mask_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match credentials.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> LoadedSettings {
+        Settings::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_port_8000() {
+        let loaded = settings(&[]);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let settings = loaded.settings;
+        assert_eq!(settings.port, 8000);
+        assert_eq!(settings.host.to_string(), "0.0.0.0");
+        assert_eq!(settings.database, DatabaseTarget::Sqlite("jobscout.db".into()));
+        assert!(settings.admin_token.is_none());
+        assert!(!settings.public_scrape_enabled);
+    }
+
+    #[test]
+    fn postgres_url_selects_postgres_unless_use_sqlite() {
+        let url = "postgres://postgres@127.0.0.1:5432/test";
+        assert_eq!(
+            settings(&[("JOBSCOUT_DATABASE_URL", url)]).settings.database,
+            DatabaseTarget::Postgres(url.into())
+        );
+        assert_eq!(
+            settings(&[("JOBSCOUT_DATABASE_URL", url), ("JOBSCOUT_USE_SQLITE", "true"), ("JOBSCOUT_SQLITE_PATH", "x.db")])
+                .settings
+                .database,
+            DatabaseTarget::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            settings(&[("JOBSCOUT_DATABASE_URL", "sqlite://data/j.db?mode=rwc")]).settings.database,
+            DatabaseTarget::Sqlite("data/j.db".into())
+        );
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_at_once() {
+        let loaded = settings(&[
+            ("JOBSCOUT_PORT", "http"),
+            ("JOBSCOUT_HOST", "localhost:80"),
+            ("JOBSCOUT_DATABASE_URL", "mysql://root:hunter2@db/jobs"),
+            ("JOBSCOUT_LOG_FORMAT", "xml"),
+            ("JOBSCOUT_TRUSTED_PROXIES", "10.0.0.1,proxy"),
+        ]);
+        let variables: Vec<_> = loaded.problems.iter().map(|p| p.variable.as_str()).collect();
+        assert_eq!(
+            variables,
+            [
+                "JOBSCOUT_HOST",
+                "JOBSCOUT_LOG_FORMAT",
+                "JOBSCOUT_DATABASE_URL",
+                "JOBSCOUT_TRUSTED_PROXIES",
+                "JOBSCOUT_PORT"
+            ]
+        );
+        let message = loaded.into_result().unwrap_err();
+        assert!(message.contains("JOBSCOUT_PORT=\"http\" is not valid: expected a number from 1 to 65535"), "{message}");
+        assert!(!message.contains("hunter2"), "passwords never appear in messages: {message}");
+    }
+
+    #[test]
+    fn cors_origins_accept_every_list_form() {
+        for value in [
+            r#"["https://a.example","https://b.example"]"#,
+            "['https://a.example','https://b.example']",
+            "https://a.example, https://b.example/",
+        ] {
+            let loaded = settings(&[("JOBSCOUT_CORS_ORIGINS", value)]);
+            assert!(loaded.problems.is_empty(), "{value}: {:?}", loaded.problems);
+            assert_eq!(loaded.settings.cors_origins, ["https://a.example", "https://b.example"], "{value}");
+        }
+        let single = settings(&[("JOBSCOUT_CORS_ORIGINS", "https://only.example")]).settings;
+        assert_eq!(single.cors_origins, ["https://only.example"]);
+    }
+
+    #[test]
+    fn origin_rules_match_the_earlier_backend() {
+        let settings = settings(&[("JOBSCOUT_CORS_ORIGINS", "https://app.example")]).settings;
+        assert!(settings.is_origin_allowed("https://app.example"));
+        assert!(settings.is_origin_allowed("https://jobiqueue.com"));
+        assert!(settings.is_origin_allowed("http://localhost:3000"));
+        assert!(settings.is_origin_allowed("chrome-extension://abcdefghijklmnop"));
+        assert!(settings.is_origin_allowed("CHROME-EXTENSION://ABC_def-1"));
+        assert!(!settings.is_origin_allowed("chrome-extension://"));
+        assert!(!settings.is_origin_allowed("chrome-extension://abc/def"));
+        assert!(!settings.is_origin_allowed("https://evil.example"));
+        assert!(!settings.is_origin_allowed("https://jobiqueue.com.evil.example"));
+    }
+
+    #[test]
+    fn describe_masks_secrets() {
+        let settings = settings(&[
+            ("JOBSCOUT_ADMIN_TOKEN", "s3cret-token"),
+            ("JOBSCOUT_DATABASE_URL", "postgres://app:pa55@db.internal/jobscout"),
+        ])
+        .settings;
+        let text = format!("{:?}", settings.describe());
+        assert!(!text.contains("s3cret-token"), "{text}");
+        assert!(!text.contains("pa55"), "{text}");
+        assert!(text.contains("postgres://app:***@db.internal/jobscout"), "{text}");
+    }
+}

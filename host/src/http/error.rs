@@ -1,0 +1,173 @@
+//! The one error type every handler returns. Each variant maps to a status code and
+//! renders as the earlier backend's shape, `{"detail": ...}`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 400: the request is well-formed but asks for something invalid.
+    #[error("{0}")]
+    BadRequest(String),
+
+    /// 401: credentials are missing or not accepted.
+    #[error("{0}")]
+    Unauthorized(String),
+
+    /// 403: credentials were understood and refused.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// 404: the resource does not exist (or is not the caller's).
+    #[error("{0}")]
+    NotFound(String),
+
+    /// 413: the request body is larger than allowed.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+
+    /// 422: validation failed; `detail` is a list of pydantic-style errors.
+    #[error("validation failed")]
+    Validation(Vec<ValidationIssue>),
+
+    /// 429: too many requests; `Retry-After` is set from the seconds given.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_seconds: u64 },
+
+    /// 503: a dependency (the database, an identity provider) is unavailable.
+    #[error("{0}")]
+    Unavailable(String),
+
+    /// 500: anything unexpected. The client sees a generic text; the cause is logged.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// One entry of a 422 `detail` list, in the shape FastAPI clients already parse.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct ValidationIssue {
+    /// Where the bad value was, e.g. `["query", "page_size"]`.
+    pub loc: Vec<String>,
+    pub msg: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
+}
+
+impl ValidationIssue {
+    pub fn new(loc: &[&str], msg: impl Into<String>, kind: &str) -> Self {
+        Self {
+            loc: loc.iter().map(|part| part.to_string()).collect(),
+            msg: msg.into(),
+            kind: kind.to_string(),
+            input: None,
+        }
+    }
+
+    pub fn with_input(mut self, input: impl Into<Value>) -> Self {
+        self.input = Some(input.into());
+        self
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        Error::Internal(anyhow::Error::new(error).context("database query failed"))
+    }
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn validation(loc: &[&str], msg: impl Into<String>, kind: &str) -> Self {
+        Error::Validation(vec![ValidationIssue::new(loc, msg, kind)])
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = match &self {
+            Error::Validation(issues) => json!({ "detail": issues }),
+            Error::Internal(cause) => {
+                // The request span carries method and route; the cause stays server-side.
+                tracing::error!(error = format!("{cause:#}"), "request failed");
+                json!({ "detail": "Internal server error" })
+            }
+            Error::Unavailable(reason) => {
+                tracing::warn!(reason = reason.as_str(), "dependency unavailable");
+                json!({ "detail": reason })
+            }
+            other => json!({ "detail": other.to_string() }),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Error::TooManyRequests {
+            retry_after_seconds, ..
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds.max(1)));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    async fn body_of(response: Response) -> Value {
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn internal_errors_hide_their_cause() {
+        let response = Error::Internal(anyhow::anyhow!("password=hunter2 leaked")).into_response();
+        assert_eq!(response.status(), 500);
+        assert_eq!(body_of(response).await, json!({"detail": "Internal server error"}));
+    }
+
+    #[tokio::test]
+    async fn too_many_requests_keeps_retry_after() {
+        let response = Error::TooManyRequests {
+            message: "Rate limit exceeded. Please try again in 7 seconds.".into(),
+            retry_after_seconds: 7,
+        }
+        .into_response();
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        assert_eq!(
+            body_of(response).await["detail"],
+            "Rate limit exceeded. Please try again in 7 seconds."
+        );
+    }
+
+    #[tokio::test]
+    async fn validation_errors_are_a_list() {
+        let response = Error::validation(&["query", "page_size"], "too big", "less_than_equal").into_response();
+        assert_eq!(response.status(), 422);
+        let body = body_of(response).await;
+        assert_eq!(body["detail"][0]["loc"], json!(["query", "page_size"]));
+        assert_eq!(body["detail"][0]["type"], "less_than_equal");
+    }
+}

@@ -1,0 +1,121 @@
+//! The REST API. One module per resource, each with its own `router()`; this module
+//! merges them, owns [`AppState`] and the cross-cutting layers, and serves.
+
+pub mod admin;
+pub mod admin_plugins;
+mod cors;
+pub mod error;
+pub mod extractor;
+pub mod jobs;
+mod layers;
+pub mod metrics_event;
+pub mod openapi;
+mod response_cache;
+pub mod root;
+pub mod runs;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::config::Settings;
+use crate::plugins::PluginHost;
+use crate::shutdown::ShutdownSignal;
+use crate::storage::Database;
+use crate::telemetry::Telemetry;
+
+pub use error::{Error, Result};
+pub use response_cache::ResponseCache;
+
+/// Everything a handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Database,
+    pub plugins: Arc<PluginHost>,
+    pub telemetry: Telemetry,
+    /// Serialized read responses (job lists, stats), dropped after a short TTL or
+    /// whenever this process writes jobs.
+    pub cache: ResponseCache,
+    pub started_at: Instant,
+}
+
+impl AppState {
+    pub fn new(settings: Arc<Settings>, db: Database, plugins: Arc<PluginHost>, telemetry: Telemetry) -> Self {
+        let cache = ResponseCache::new(settings.jobs_cache_ttl);
+        Self {
+            settings,
+            db,
+            plugins,
+            telemetry,
+            cache,
+            started_at: Instant::now(),
+        }
+    }
+}
+
+/// The whole application: API routes under `/api/v1`, root routes, docs and layers.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(jobs::router())
+        .merge(admin::router())
+        .merge(runs::router())
+        .merge(metrics_event::router())
+        .merge(admin_plugins::router());
+
+    Router::new()
+        .merge(root::router())
+        .merge(openapi::router())
+        .nest("/api/v1", api)
+        .fallback(layers::not_found)
+        .method_not_allowed_fallback(layers::method_not_allowed)
+        // Layers run bottom-up on the way in: CORS sees every request first and
+        // decorates every response last, errors included.
+        .layer(axum::middleware::from_fn(layers::json_error_bodies))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            state.settings.request_timeout,
+        ))
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cors::cors))
+        .with_state(state)
+}
+
+/// Binds and serves until `shutdown` fires (Ctrl-C or SIGTERM in `jobscout serve`),
+/// then lets in-flight requests finish for at most `shutdown_grace`.
+pub async fn serve(state: AppState, shutdown: ShutdownSignal) -> anyhow::Result<()> {
+    let address = std::net::SocketAddr::new(state.settings.host, state.settings.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
+    tracing::info!(%address, "JobScout listening; docs at /docs");
+    serve_on(listener, state, shutdown).await
+}
+
+/// Serves on an already bound listener (tests bind port 0).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    mut shutdown: ShutdownSignal,
+) -> anyhow::Result<()> {
+    let grace = state.settings.shutdown_grace;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let mut stop_accepting = shutdown.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move { stop_accepting.wait().await });
+    let mut server = tokio::spawn(async move { server.await });
+    tokio::select! {
+        joined = &mut server => return Ok(joined??),
+        _ = shutdown.wait() => {}
+    }
+    match tokio::time::timeout(grace, server).await {
+        Ok(joined) => joined??,
+        Err(_) => tracing::warn!(?grace, "requests still running after the grace period; exiting"),
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! JobScout's host: settings, storage, the HTTP API, the plugin runtime and scheduling.
+//!
+//! `main.rs` is a thin shell over this crate so that tests and tools reuse the same
+//! building blocks. See `ARCHITECTURE.md` at the repository root for the map.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod plugins;
+pub mod shutdown;
+pub mod storage;
+pub mod telemetry;

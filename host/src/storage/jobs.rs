@@ -1,0 +1,661 @@
+//! The `jobs` table: the list query with every filter and sort of the earlier
+//! backend, single-job lookup, catalogue stats, and a batch upsert.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::Row as _;
+
+use super::sql::{bind_postgres, bind_sqlite, escape_like, Bind, SqlBuilder};
+use super::{format_timestamp, parse_timestamp, Engine, Pool};
+
+/// One stored job with every column the API and the pipeline use.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct JobRecord {
+    pub job_id: String,
+    pub provider_id: Option<String>,
+    pub source: String,
+    pub source_url: Option<String>,
+    pub title: String,
+    pub title_normalized: Option<String>,
+    pub company: String,
+    pub company_normalized: Option<String>,
+    pub location_raw: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub remote_type: Option<String>,
+    pub employment_types: Vec<String>,
+    pub salary_min: Option<f64>,
+    pub salary_max: Option<f64>,
+    pub salary_currency: Option<String>,
+    pub job_url: Option<String>,
+    pub job_url_canonical: Option<String>,
+    pub apply_url: Option<String>,
+    pub description_text: Option<String>,
+    pub emails: Vec<String>,
+    pub company_website: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub tags: Vec<String>,
+    pub posted_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub first_seen_at: Option<DateTime<Utc>>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub relevance_score: Option<f64>,
+    pub relevance_reasons: Option<String>,
+    pub ai_score: Option<f64>,
+    pub ai_reasons: Option<String>,
+    pub ai_seniority: Option<String>,
+    pub ai_summary: Option<String>,
+    pub ai_requirements: Option<String>,
+    pub ai_tech_stack: Option<String>,
+    pub ai_company_summary: Option<String>,
+    pub ai_flags: Vec<String>,
+}
+
+/// Sort orders of `GET /jobs`. Unknown values fall back to relevance, as before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JobSort {
+    #[default]
+    Relevance,
+    AiScore,
+    PostedAt,
+    FirstSeenAt,
+}
+
+impl JobSort {
+    pub fn from_param(value: Option<&str>) -> Self {
+        match value.unwrap_or_default() {
+            "ai_score" => JobSort::AiScore,
+            "posted_at" => JobSort::PostedAt,
+            "first_seen_at" => JobSort::FirstSeenAt,
+            // `personalized` needs embeddings (not kept); it ranks by relevance like
+            // the earlier SQLite mode did.
+            _ => JobSort::Relevance,
+        }
+    }
+
+    fn order_by(self, engine: Engine) -> &'static str {
+        // SQLite sorts NULL lowest, so DESC already puts NULLs last; PostgreSQL needs
+        // it spelled out. Each order matches an index of the migrations.
+        match (self, engine) {
+            (JobSort::Relevance, Engine::Sqlite) => {
+                "coalesce(relevance_score, 0) DESC, posted_at DESC, first_seen_at DESC, job_id"
+            }
+            (JobSort::Relevance, Engine::Postgres) => {
+                "coalesce(relevance_score, 0) DESC, posted_at DESC NULLS LAST, first_seen_at DESC, job_id"
+            }
+            (JobSort::AiScore, Engine::Sqlite) => "coalesce(ai_score, 0) DESC, posted_at DESC, first_seen_at DESC, job_id",
+            (JobSort::AiScore, Engine::Postgres) => {
+                "coalesce(ai_score, 0) DESC, posted_at DESC NULLS LAST, first_seen_at DESC, job_id"
+            }
+            (JobSort::PostedAt, Engine::Sqlite) => "posted_at DESC, first_seen_at DESC, job_id",
+            (JobSort::PostedAt, Engine::Postgres) => "posted_at DESC NULLS LAST, first_seen_at DESC, job_id",
+            (JobSort::FirstSeenAt, _) => "first_seen_at DESC, job_id",
+        }
+    }
+}
+
+/// The filters of `GET /jobs`; `None` means "not filtered".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobFilter {
+    /// Words matched against title, company and description (the last as a prefix).
+    pub q: Option<String>,
+    /// Case-insensitive substring of `location_raw`.
+    pub location: Option<String>,
+    /// Exact `remote_type`.
+    pub remote: Option<String>,
+    /// An element of `employment_types`.
+    pub employment: Option<String>,
+    /// Exact source name.
+    pub source: Option<String>,
+    /// Posted or first seen within this many days (0 means no filter).
+    pub posted_since_days: Option<i64>,
+    /// `ai_score >= x`; jobs without an AI score never match.
+    pub min_score: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobPage {
+    pub jobs: Vec<JobRecord>,
+    pub total: i64,
+}
+
+/// Lower-cased words of a search text, split the way both full-text indexes split.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn push_filters(builder: &mut SqlBuilder, engine: Engine, filter: &JobFilter, now: DateTime<Utc>) {
+    builder.push(" WHERE 1=1");
+    if let Some(q) = filter.q.as_deref() {
+        let words = search_words(q);
+        if words.is_empty() {
+            // Nothing indexable (e.g. "++"): a literal substring scan keeps the old meaning.
+            let pattern = format!("%{}%", escape_like(q));
+            let operator = if engine == Engine::Postgres { "ILIKE" } else { "LIKE" };
+            builder.push(" AND (");
+            for (index, column) in ["title", "company", "description_text"].iter().enumerate() {
+                if index > 0 {
+                    builder.push(" OR ");
+                }
+                builder.push(&format!("{column} {operator} "));
+                builder.bind(Bind::Text(pattern.clone()));
+                builder.push(" ESCAPE '\\'");
+            }
+            builder.push(")");
+        } else {
+            match engine {
+                Engine::Sqlite => {
+                    // A phrase whose last word is a prefix: "data engineer"*.
+                    builder.push(
+                        " AND job_id IN (SELECT k.job_id FROM jobs_fts JOIN job_search_keys k \
+                         ON k.search_rowid = jobs_fts.rowid WHERE jobs_fts MATCH ",
+                    );
+                    builder.bind(Bind::Text(format!("\"{}\"*", words.join(" "))));
+                    builder.push(")");
+                }
+                Engine::Postgres => {
+                    // PostgreSQL splits the text with the same parser as the index, then
+                    // the last lexeme becomes a prefix.
+                    builder.push(
+                        " AND to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(company, '') || ' ' || \
+                         coalesce(description_text, '')) @@ to_tsquery('simple', \
+                         regexp_replace(phraseto_tsquery('simple', ",
+                    );
+                    builder.bind(Bind::Text(q.trim().to_string()));
+                    builder.push(")::text, '''$', ''':*'))");
+                }
+            }
+        }
+    }
+    if let Some(location) = filter.location.as_deref() {
+        let operator = if engine == Engine::Postgres { "ILIKE" } else { "LIKE" };
+        builder.push(&format!(" AND location_raw {operator} "));
+        builder.bind(Bind::Text(format!("%{}%", escape_like(location))));
+        builder.push(" ESCAPE '\\'");
+    }
+    if let Some(remote) = filter.remote.as_deref() {
+        builder.push(" AND remote_type = ");
+        builder.bind(Bind::Text(remote.to_string()));
+    }
+    if let Some(employment) = filter.employment.as_deref() {
+        match engine {
+            Engine::Sqlite => {
+                // Arrays are JSON text; rows holding something else never match.
+                builder.push(
+                    " AND (CASE WHEN json_valid(employment_types) THEN EXISTS \
+                     (SELECT 1 FROM json_each(employment_types) WHERE json_each.value = ",
+                );
+                builder.bind(Bind::Text(employment.to_string()));
+                builder.push(") ELSE 0 END)");
+            }
+            Engine::Postgres => {
+                builder.push(" AND ");
+                builder.bind(Bind::Text(employment.to_string()));
+                builder.push(" = ANY(employment_types)");
+            }
+        }
+    }
+    if let Some(source) = filter.source.as_deref() {
+        builder.push(" AND source = ");
+        builder.bind(Bind::Text(source.to_string()));
+    }
+    if let Some(days) = filter.posted_since_days.filter(|days| *days > 0) {
+        let since = now - Duration::days(days);
+        builder.push(" AND (posted_at >= ");
+        builder.bind(Bind::Time(since));
+        builder.push(" OR first_seen_at >= ");
+        builder.bind(Bind::Time(since));
+        builder.push(")");
+    }
+    if let Some(min_score) = filter.min_score {
+        builder.push(" AND ai_score >= ");
+        builder.bind(Bind::Float(min_score));
+    }
+}
+
+const LIST_COLUMNS: &str = "job_id, provider_id, source, source_url, title, title_normalized, company, \
+    company_normalized, location_raw, country, city, remote_type, employment_types, salary_min, salary_max, \
+    salary_currency, job_url, job_url_canonical, apply_url, company_website, linkedin_url, tags, posted_at, \
+    expires_at, first_seen_at, last_seen_at, relevance_score, relevance_reasons, ai_score, ai_reasons, \
+    ai_seniority, ai_summary, ai_requirements, ai_tech_stack, ai_flags";
+
+const DETAIL_EXTRA_COLUMNS: &str = ", description_text, emails, ai_company_summary";
+
+/// One page of jobs and the total count under the same filters.
+pub async fn list_jobs(
+    pool: &Pool,
+    filter: &JobFilter,
+    sort: JobSort,
+    page: i64,
+    page_size: i64,
+) -> Result<JobPage, sqlx::Error> {
+    let engine = pool.engine();
+    let now = Utc::now();
+    let offset = (page - 1).saturating_mul(page_size);
+
+    let mut rows_sql = SqlBuilder::new(engine);
+    rows_sql.push("SELECT ").push(LIST_COLUMNS).push(" FROM jobs");
+    push_filters(&mut rows_sql, engine, filter, now);
+    rows_sql.push(" ORDER BY ").push(sort.order_by(engine)).push(" LIMIT ");
+    rows_sql.bind(Bind::Int(page_size)).push(" OFFSET ").bind(Bind::Int(offset));
+
+    let mut count_sql = SqlBuilder::new(engine);
+    count_sql.push("SELECT COUNT(*) FROM jobs");
+    push_filters(&mut count_sql, engine, filter, now);
+
+    match pool {
+        Pool::Sqlite(pool) => {
+            let rows = bind_sqlite(sqlx::query_as::<_, SqliteJob>(&rows_sql.sql), &rows_sql.binds).fetch_all(pool);
+            let total = bind_sqlite(sqlx::query_as::<_, (i64,)>(&count_sql.sql), &count_sql.binds).fetch_one(pool);
+            let (rows, (total,)) = tokio::try_join!(rows, total)?;
+            Ok(JobPage {
+                jobs: rows.into_iter().map(|row| row.0).collect(),
+                total,
+            })
+        }
+        Pool::Postgres(pool) => {
+            let rows = bind_postgres(sqlx::query_as::<_, PgJob>(&rows_sql.sql), &rows_sql.binds).fetch_all(pool);
+            let total = bind_postgres(sqlx::query_as::<_, (i64,)>(&count_sql.sql), &count_sql.binds).fetch_one(pool);
+            let (rows, (total,)) = tokio::try_join!(rows, total)?;
+            Ok(JobPage {
+                jobs: rows.into_iter().map(|row| row.0).collect(),
+                total,
+            })
+        }
+    }
+}
+
+/// One job with its full description, or `None`.
+pub async fn get_job(pool: &Pool, job_id: &str) -> Result<Option<JobRecord>, sqlx::Error> {
+    match pool {
+        Pool::Sqlite(pool) => {
+            let sql = format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = ?");
+            let row = sqlx::query_as::<_, SqliteJob>(&sql).bind(job_id).fetch_optional(pool).await?;
+            Ok(row.map(|row| row.0))
+        }
+        Pool::Postgres(pool) => {
+            let sql = format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = $1");
+            let row = sqlx::query_as::<_, PgJob>(&sql).bind(job_id).fetch_optional(pool).await?;
+            Ok(row.map(|row| row.0))
+        }
+    }
+}
+
+/// The catalogue figures of `GET /admin/stats`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogueStats {
+    pub total_jobs: i64,
+    pub jobs_last_24h: i64,
+    pub jobs_last_7d: i64,
+    pub sources: BTreeMap<String, i64>,
+}
+
+pub async fn catalogue_stats(pool: &Pool) -> Result<CatalogueStats, sqlx::Error> {
+    let now = Utc::now();
+    let day_ago = now - Duration::hours(24);
+    let week_ago = now - Duration::days(7);
+    match pool {
+        Pool::Sqlite(pool) => {
+            let (total, last_24h, last_7d): (i64, i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM jobs), \
+                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= ?), \
+                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= ?)",
+            )
+            .bind(format_timestamp(&day_ago))
+            .bind(format_timestamp(&week_ago))
+            .fetch_one(pool)
+            .await?;
+            let sources: Vec<(String, i64)> =
+                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source").fetch_all(pool).await?;
+            Ok(CatalogueStats {
+                total_jobs: total,
+                jobs_last_24h: last_24h,
+                jobs_last_7d: last_7d,
+                sources: sources.into_iter().collect(),
+            })
+        }
+        Pool::Postgres(pool) => {
+            let (total, last_24h, last_7d): (i64, i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM jobs), \
+                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= $1), \
+                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= $2)",
+            )
+            .bind(day_ago)
+            .bind(week_ago)
+            .fetch_one(pool)
+            .await?;
+            let sources: Vec<(String, i64)> =
+                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source").fetch_all(pool).await?;
+            Ok(CatalogueStats {
+                total_jobs: total,
+                jobs_last_24h: last_24h,
+                jobs_last_7d: last_7d,
+                sources: sources.into_iter().collect(),
+            })
+        }
+    }
+}
+
+/// Inserts or refreshes jobs by `job_id` in one transaction. An existing row keeps
+/// its `first_seen_at` and takes the new values, except that a missing `posted_at`
+/// or relevance does not erase a stored one.
+pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Error> {
+    const COLUMNS: [&str; 38] = [
+        "job_id", "provider_id", "source", "source_url", "title", "title_normalized", "company",
+        "company_normalized", "location_raw", "country", "city", "remote_type", "employment_types",
+        "salary_min", "salary_max", "salary_currency", "job_url", "job_url_canonical", "apply_url",
+        "description_text", "emails", "company_website", "linkedin_url", "tags", "posted_at", "expires_at",
+        "first_seen_at", "last_seen_at", "relevance_score", "relevance_reasons", "ai_score", "ai_reasons",
+        "ai_seniority", "ai_summary", "ai_requirements", "ai_tech_stack", "ai_company_summary", "ai_flags",
+    ];
+    let keep_if_null = ["posted_at", "relevance_score", "relevance_reasons", "ai_score", "ai_reasons"];
+    let updates: Vec<String> = COLUMNS
+        .iter()
+        .filter(|column| !matches!(**column, "job_id" | "first_seen_at"))
+        .map(|column| {
+            if keep_if_null.contains(column) {
+                format!("{column} = coalesce(excluded.{column}, jobs.{column})")
+            } else {
+                format!("{column} = excluded.{column}")
+            }
+        })
+        .collect();
+    let now = Utc::now();
+    match pool {
+        Pool::Sqlite(pool) => {
+            let placeholders = vec!["?"; COLUMNS.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO jobs ({}) VALUES ({placeholders}) ON CONFLICT(job_id) DO UPDATE SET {}",
+                COLUMNS.join(", "),
+                updates.join(", ")
+            );
+            let mut transaction = pool.begin().await?;
+            for job in jobs {
+                let json = |values: &Vec<String>| serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+                let time = |value: &Option<DateTime<Utc>>| value.as_ref().map(format_timestamp);
+                sqlx::query(&sql)
+                    .bind(&job.job_id)
+                    .bind(&job.provider_id)
+                    .bind(&job.source)
+                    .bind(&job.source_url)
+                    .bind(&job.title)
+                    .bind(&job.title_normalized)
+                    .bind(&job.company)
+                    .bind(&job.company_normalized)
+                    .bind(&job.location_raw)
+                    .bind(&job.country)
+                    .bind(&job.city)
+                    .bind(&job.remote_type)
+                    .bind(json(&job.employment_types))
+                    .bind(job.salary_min)
+                    .bind(job.salary_max)
+                    .bind(&job.salary_currency)
+                    .bind(&job.job_url)
+                    .bind(&job.job_url_canonical)
+                    .bind(&job.apply_url)
+                    .bind(&job.description_text)
+                    .bind(json(&job.emails))
+                    .bind(&job.company_website)
+                    .bind(&job.linkedin_url)
+                    .bind(json(&job.tags))
+                    .bind(time(&job.posted_at))
+                    .bind(time(&job.expires_at))
+                    .bind(format_timestamp(&job.first_seen_at.unwrap_or(now)))
+                    .bind(format_timestamp(&job.last_seen_at.unwrap_or(now)))
+                    .bind(job.relevance_score)
+                    .bind(&job.relevance_reasons)
+                    .bind(job.ai_score)
+                    .bind(&job.ai_reasons)
+                    .bind(&job.ai_seniority)
+                    .bind(&job.ai_summary)
+                    .bind(&job.ai_requirements)
+                    .bind(&job.ai_tech_stack)
+                    .bind(&job.ai_company_summary)
+                    .bind(json(&job.ai_flags))
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            transaction.commit().await
+        }
+        Pool::Postgres(pool) => {
+            let placeholders: Vec<String> = (1..=COLUMNS.len()).map(|index| format!("${index}")).collect();
+            let sql = format!(
+                "INSERT INTO jobs ({}) VALUES ({}) ON CONFLICT(job_id) DO UPDATE SET {}",
+                COLUMNS.join(", "),
+                placeholders.join(", "),
+                updates.join(", ")
+            );
+            let mut transaction = pool.begin().await?;
+            for job in jobs {
+                let real = |value: Option<f64>| value.map(|number| number as f32);
+                sqlx::query(&sql)
+                    .bind(&job.job_id)
+                    .bind(&job.provider_id)
+                    .bind(&job.source)
+                    .bind(&job.source_url)
+                    .bind(&job.title)
+                    .bind(&job.title_normalized)
+                    .bind(&job.company)
+                    .bind(&job.company_normalized)
+                    .bind(&job.location_raw)
+                    .bind(&job.country)
+                    .bind(&job.city)
+                    .bind(&job.remote_type)
+                    .bind(&job.employment_types)
+                    .bind(real(job.salary_min))
+                    .bind(real(job.salary_max))
+                    .bind(&job.salary_currency)
+                    .bind(&job.job_url)
+                    .bind(&job.job_url_canonical)
+                    .bind(&job.apply_url)
+                    .bind(&job.description_text)
+                    .bind(&job.emails)
+                    .bind(&job.company_website)
+                    .bind(&job.linkedin_url)
+                    .bind(&job.tags)
+                    .bind(job.posted_at)
+                    .bind(job.expires_at)
+                    .bind(job.first_seen_at.unwrap_or(now))
+                    .bind(job.last_seen_at.unwrap_or(now))
+                    .bind(real(job.relevance_score))
+                    .bind(&job.relevance_reasons)
+                    .bind(real(job.ai_score))
+                    .bind(&job.ai_reasons)
+                    .bind(&job.ai_seniority)
+                    .bind(&job.ai_summary)
+                    .bind(&job.ai_requirements)
+                    .bind(&job.ai_tech_stack)
+                    .bind(&job.ai_company_summary)
+                    .bind(&job.ai_flags)
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            transaction.commit().await
+        }
+    }
+}
+
+/// A job decoded from a SQLite row (JSON-text arrays, ISO-text timestamps).
+struct SqliteJob(JobRecord);
+
+/// A job decoded from a PostgreSQL row (`TEXT[]`, `TIMESTAMPTZ`, `REAL`).
+struct PgJob(JobRecord);
+
+fn empty_to_none(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.is_empty())
+}
+
+fn json_list(value: Option<String>) -> Vec<String> {
+    value
+        .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(&text).ok())
+        .map(|items| {
+            items
+                .into_iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::String(text) => Some(text),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A REAL column of a SQLite row. SQLite does not enforce column types, and the
+/// earlier backend sometimes wrote empty text, which reads as no value.
+fn sqlite_real(row: &sqlx::sqlite::SqliteRow, name: &str) -> Option<f64> {
+    match row.try_get::<Option<f64>, _>(name) {
+        Ok(value) => value,
+        Err(_) => row
+            .try_get::<Option<String>, _>(name)
+            .ok()
+            .flatten()
+            .and_then(|text| text.trim().parse().ok()),
+    }
+}
+
+/// REAL columns come back as `f32` from PostgreSQL; going through their shortest
+/// decimal form keeps 72.3 from turning into 72.30000305175781.
+fn real_to_f64(value: Option<f32>) -> Option<f64> {
+    value.and_then(|number| number.to_string().parse().ok())
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteJob {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        let text = |name: &str| -> Result<Option<String>, sqlx::Error> { row.try_get::<Option<String>, _>(name) };
+        let time = |name: &str| -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+            Ok(text(name)?.as_deref().and_then(parse_timestamp))
+        };
+        let has_detail = row.try_get_raw("description_text").is_ok();
+        Ok(SqliteJob(JobRecord {
+            job_id: row.try_get("job_id")?,
+            provider_id: empty_to_none(text("provider_id")?),
+            source: row.try_get("source")?,
+            source_url: empty_to_none(text("source_url")?),
+            title: row.try_get("title")?,
+            title_normalized: empty_to_none(text("title_normalized")?),
+            company: row.try_get("company")?,
+            company_normalized: empty_to_none(text("company_normalized")?),
+            location_raw: empty_to_none(text("location_raw")?),
+            country: empty_to_none(text("country")?),
+            city: empty_to_none(text("city")?),
+            remote_type: empty_to_none(text("remote_type")?),
+            employment_types: json_list(text("employment_types")?),
+            salary_min: sqlite_real(row, "salary_min"),
+            salary_max: sqlite_real(row, "salary_max"),
+            salary_currency: empty_to_none(text("salary_currency")?),
+            job_url: empty_to_none(text("job_url")?),
+            job_url_canonical: empty_to_none(text("job_url_canonical")?),
+            apply_url: empty_to_none(text("apply_url")?),
+            description_text: if has_detail { text("description_text")? } else { None },
+            emails: if has_detail { json_list(text("emails")?) } else { Vec::new() },
+            company_website: empty_to_none(text("company_website")?),
+            linkedin_url: empty_to_none(text("linkedin_url")?),
+            tags: json_list(text("tags")?),
+            posted_at: time("posted_at")?,
+            expires_at: time("expires_at")?,
+            first_seen_at: time("first_seen_at")?,
+            last_seen_at: time("last_seen_at")?,
+            relevance_score: sqlite_real(row, "relevance_score"),
+            relevance_reasons: empty_to_none(text("relevance_reasons")?),
+            ai_score: sqlite_real(row, "ai_score"),
+            ai_reasons: empty_to_none(text("ai_reasons")?),
+            ai_seniority: empty_to_none(text("ai_seniority")?),
+            ai_summary: empty_to_none(text("ai_summary")?),
+            ai_requirements: empty_to_none(text("ai_requirements")?),
+            ai_tech_stack: empty_to_none(text("ai_tech_stack")?),
+            ai_company_summary: if has_detail { empty_to_none(text("ai_company_summary")?) } else { None },
+            ai_flags: json_list(text("ai_flags")?),
+        }))
+    }
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
+    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+        let text = |name: &str| -> Result<Option<String>, sqlx::Error> { row.try_get::<Option<String>, _>(name) };
+        let list = |name: &str| -> Result<Vec<String>, sqlx::Error> {
+            Ok(row.try_get::<Option<Vec<String>>, _>(name)?.unwrap_or_default())
+        };
+        let real = |name: &str| -> Result<Option<f64>, sqlx::Error> { Ok(real_to_f64(row.try_get(name)?)) };
+        let has_detail = row.try_get_raw("description_text").is_ok();
+        Ok(PgJob(JobRecord {
+            job_id: row.try_get("job_id")?,
+            provider_id: empty_to_none(text("provider_id")?),
+            source: row.try_get("source")?,
+            source_url: empty_to_none(text("source_url")?),
+            title: row.try_get("title")?,
+            title_normalized: empty_to_none(text("title_normalized")?),
+            company: row.try_get("company")?,
+            company_normalized: empty_to_none(text("company_normalized")?),
+            location_raw: empty_to_none(text("location_raw")?),
+            country: empty_to_none(text("country")?),
+            city: empty_to_none(text("city")?),
+            remote_type: empty_to_none(text("remote_type")?),
+            employment_types: list("employment_types")?,
+            salary_min: real("salary_min")?,
+            salary_max: real("salary_max")?,
+            salary_currency: empty_to_none(text("salary_currency")?),
+            job_url: empty_to_none(text("job_url")?),
+            job_url_canonical: empty_to_none(text("job_url_canonical")?),
+            apply_url: empty_to_none(text("apply_url")?),
+            description_text: if has_detail { text("description_text")? } else { None },
+            emails: if has_detail { list("emails")? } else { Vec::new() },
+            company_website: empty_to_none(text("company_website")?),
+            linkedin_url: empty_to_none(text("linkedin_url")?),
+            tags: list("tags")?,
+            posted_at: row.try_get("posted_at")?,
+            expires_at: row.try_get("expires_at")?,
+            first_seen_at: row.try_get("first_seen_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            relevance_score: real("relevance_score")?,
+            relevance_reasons: empty_to_none(text("relevance_reasons")?),
+            ai_score: real("ai_score")?,
+            ai_reasons: empty_to_none(text("ai_reasons")?),
+            ai_seniority: empty_to_none(text("ai_seniority")?),
+            ai_summary: empty_to_none(text("ai_summary")?),
+            ai_requirements: empty_to_none(text("ai_requirements")?),
+            ai_tech_stack: empty_to_none(text("ai_tech_stack")?),
+            ai_company_summary: if has_detail { empty_to_none(text("ai_company_summary")?) } else { None },
+            ai_flags: list("ai_flags")?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_split_like_the_indexes() {
+        assert_eq!(search_words("Senior Node.js  Engineer"), ["senior", "node", "js", "engineer"]);
+        assert!(search_words("++ --").is_empty());
+        assert_eq!(search_words("Größe"), ["größe"]);
+    }
+
+    #[test]
+    fn json_lists_tolerate_the_earlier_shapes() {
+        assert_eq!(json_list(Some(r#"["full_time","contract"]"#.into())), ["full_time", "contract"]);
+        assert!(json_list(Some(String::new())).is_empty());
+        assert!(json_list(Some("not json".into())).is_empty());
+        assert!(json_list(None).is_empty());
+    }
+
+    #[test]
+    fn reals_keep_their_decimal_form() {
+        assert_eq!(real_to_f64(Some(72.3_f32)), Some(72.3));
+        assert_eq!(real_to_f64(None), None);
+    }
+
+    #[test]
+    fn unknown_sorts_fall_back_to_relevance() {
+        assert_eq!(JobSort::from_param(Some("personalized")), JobSort::Relevance);
+        assert_eq!(JobSort::from_param(Some("bogus")), JobSort::Relevance);
+        assert_eq!(JobSort::from_param(Some("posted_at")), JobSort::PostedAt);
+        assert_eq!(JobSort::from_param(None), JobSort::Relevance);
+    }
+}

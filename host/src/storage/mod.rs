@@ -1,0 +1,24 @@
+//! Storage through sqlx on two engines: embedded SQLite (the default) and PostgreSQL.
+//!
+//! Queries are runtime-checked and written once per engine where their SQL differs
+//! (arrays, timestamps, full-text search); every query is tested on both engines.
+//! [`Database`] owns the connection state: start-up never waits for it, handlers get
+//! a 503 while it is down, and a background task keeps reconnecting.
+
+pub mod analytics;
+mod connection;
+pub mod jobs;
+pub mod runs;
+mod sql;
+mod time;
+
+pub use connection::{connect, migrate, Database, DatabaseHealth, DatabaseState, Pool};
+pub use time::{format_timestamp, parse_timestamp};
+
+/// Which SQL dialect a pool speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}

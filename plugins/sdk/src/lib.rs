@@ -1,0 +1,187 @@
+//! Write JobScout plugins in Rust.
+//!
+//! A job source implements [`Source`] and calls [`register_source!`]; a processor
+//! implements [`Processor`] and calls [`register_processor!`]. The crate must be a
+//! `cdylib` built for `wasm32-wasip2`. Everything the host offers (outbound HTTP,
+//! logging, the plugin's config table and secret handles) is in the modules below.
+//!
+//! The wit-bindgen output stays in the hidden `__bindings` module so that the
+//! public surface can stay stable while the WIT grows.
+
+// The generated export macros name this crate by path, also from inside it.
+extern crate self as jobscout_plugin_sdk;
+
+/// The WIT package version this SDK targets. The register macros write it into
+/// the `jobscout:plugin-version` custom section, which the host reads before compiling.
+pub const WIT_VERSION: &str = "0.1.0";
+
+#[doc(hidden)]
+pub mod __bindings {
+    pub use wit_bindgen;
+
+    pub mod source_world {
+        wit_bindgen::generate!({
+            world: "job-source",
+            path: "../../wit/since_v0.1.0",
+            // Exports are only described by the export! macro, so a crate that
+            // registers a source does not also claim the processor exports.
+            pub_export_macro: true,
+            runtime_path: "jobscout_plugin_sdk::__bindings::wit_bindgen::rt",
+        });
+    }
+
+    pub mod processor_world {
+        wit_bindgen::generate!({
+            world: "processor",
+            path: "../../wit/since_v0.1.0",
+            pub_export_macro: true,
+            runtime_path: "jobscout_plugin_sdk::__bindings::wit_bindgen::rt",
+            with: {
+                "jobscout:plugin/types@0.1.0": crate::__bindings::source_world::jobscout::plugin::types,
+                "jobscout:plugin/http@0.1.0": crate::__bindings::source_world::jobscout::plugin::http,
+                "jobscout:plugin/log@0.1.0": crate::__bindings::source_world::jobscout::plugin::log,
+                "jobscout:plugin/config@0.1.0": crate::__bindings::source_world::jobscout::plugin::config,
+                "jobscout:plugin/secrets@0.1.0": crate::__bindings::source_world::jobscout::plugin::secrets,
+            },
+        });
+    }
+}
+
+pub use __bindings::source_world::jobscout::plugin::types::{
+    Blob, EmploymentType, JobPosting, JobQuery, Payload, ProcessorError, ProcessorMetadata, QueryFeature, Salary,
+    SalaryPeriod, SourceError, SourceMetadata, WorkMode,
+};
+
+/// A job board or ATS.
+pub trait Source {
+    /// Who the source is and which query features it honours.
+    fn metadata() -> SourceMetadata;
+
+    /// One page of postings for `query`.
+    fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
+        let _ = query;
+        Err(SourceError::Internal("search is not implemented by this plugin".to_string()))
+    }
+}
+
+/// An Apply-Workspace processor.
+pub trait Processor {
+    fn metadata() -> ProcessorMetadata;
+
+    fn process(input: Payload) -> Result<Payload, ProcessorError> {
+        let _ = input;
+        Err(ProcessorError::Internal("process is not implemented by this plugin".to_string()))
+    }
+}
+
+/// Outbound HTTP through the host. Only hosts listed in the plugin's
+/// `allowed_hosts` are reachable; the host enforces every limit.
+pub mod http {
+    pub use crate::__bindings::source_world::jobscout::plugin::http::{
+        FetchError, Method, Request, Response, SecretHeader,
+    };
+
+    /// Sends `request` through the host.
+    pub fn fetch(request: &Request) -> Result<Response, FetchError> {
+        crate::__bindings::source_world::jobscout::plugin::http::fetch(request)
+    }
+
+    /// A plain GET.
+    pub fn get(url: &str) -> Result<Response, FetchError> {
+        fetch(&Request {
+            method: Method::Get,
+            url: url.to_string(),
+            headers: Vec::new(),
+            secret_headers: Vec::new(),
+            body: None,
+        })
+    }
+}
+
+/// Log lines appear in the host's log under the plugin's id.
+pub mod log {
+    use crate::__bindings::source_world::jobscout::plugin::log::{log, Level};
+
+    pub fn debug(message: &str) {
+        log(Level::Debug, message);
+    }
+    pub fn info(message: &str) {
+        log(Level::Info, message);
+    }
+    pub fn warn(message: &str) {
+        log(Level::Warn, message);
+    }
+    pub fn error(message: &str) {
+        log(Level::Error, message);
+    }
+}
+
+/// The plugin's `config` table from plugins.toml.
+pub mod config {
+    pub use crate::__bindings::source_world::jobscout::plugin::config::{all, get};
+}
+
+/// Secrets are handles: pass one in [`http::SecretHeader`] and the host writes
+/// the value into the outgoing request. The plugin never sees the value.
+pub mod secrets {
+    /// A handle for the secret declared as `name`, if it is declared and set.
+    pub fn handle(name: &str) -> Option<u32> {
+        crate::__bindings::source_world::jobscout::plugin::secrets::handle(name)
+    }
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __jobscout_version_section {
+    () => {
+        // Read by the host before compiling, to reject plugins built for another WIT major.
+        #[cfg(target_arch = "wasm32")]
+        #[unsafe(link_section = "jobscout:plugin-version")]
+        #[used]
+        static __JOBSCOUT_PLUGIN_VERSION: [u8; 5] = *b"0.1.0";
+    };
+}
+
+/// Exports a [`Source`] implementation as the plugin's `job-source` world.
+#[macro_export]
+macro_rules! register_source {
+    ($source:ty) => {
+        #[doc(hidden)]
+        pub struct __JobscoutSourceExport;
+
+        impl $crate::__bindings::source_world::exports::jobscout::plugin::source::Guest for __JobscoutSourceExport {
+            fn metadata() -> $crate::SourceMetadata {
+                <$source as $crate::Source>::metadata()
+            }
+            fn search(query: $crate::JobQuery) -> ::core::result::Result<::std::vec::Vec<$crate::JobPosting>, $crate::SourceError> {
+                <$source as $crate::Source>::search(query)
+            }
+        }
+
+        $crate::__bindings::source_world::export!(__JobscoutSourceExport with_types_in $crate::__bindings::source_world);
+        $crate::__jobscout_version_section!();
+    };
+}
+
+/// Exports a [`Processor`] implementation as the plugin's `processor` world.
+#[macro_export]
+macro_rules! register_processor {
+    ($processor:ty) => {
+        #[doc(hidden)]
+        pub struct __JobscoutProcessorExport;
+
+        impl $crate::__bindings::processor_world::exports::jobscout::plugin::processing::Guest
+            for __JobscoutProcessorExport
+        {
+            fn metadata() -> $crate::ProcessorMetadata {
+                <$processor as $crate::Processor>::metadata()
+            }
+            fn process(input: $crate::Payload) -> ::core::result::Result<$crate::Payload, $crate::ProcessorError> {
+                <$processor as $crate::Processor>::process(input)
+            }
+        }
+
+        $crate::__bindings::processor_world::export!(__JobscoutProcessorExport with_types_in $crate::__bindings::processor_world);
+        $crate::__jobscout_version_section!();
+    };
+}

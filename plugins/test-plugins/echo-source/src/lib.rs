@@ -1,0 +1,159 @@
+//! Test source used by the host's integration tests and benchmarks. The query's
+//! keywords pick the behaviour, so one component exercises the whole contract:
+//!
+//! - `fetch <url>`: GET through the host; one posting carrying the status and body.
+//! - `secret <name> <url>`: the same with `Authorization: Bearer <secret>` injected by the host.
+//! - `feed <url>`: GET a JSON feed and parse it into postings.
+//! - `parse`: parse the JSON feed passed in the query's cursor (benchmarks).
+//! - `config`: one posting whose `extra` is the plugin's config table.
+//! - `log`: logs through the host and writes to stdout/stderr.
+//! - `fail`: a typed `bad-response` error.
+//! - anything else: `limit` synthetic postings titled after the keywords.
+
+use jobscout_plugin_sdk::http::{self, FetchError, Method, Request, SecretHeader};
+use jobscout_plugin_sdk::{
+    config, log, register_source, secrets, EmploymentType, JobPosting, JobQuery, QueryFeature, Salary, SalaryPeriod,
+    Source, SourceError, SourceMetadata, WorkMode,
+};
+
+struct Echo;
+
+fn posting(source_id: String, title: String) -> JobPosting {
+    JobPosting {
+        source_id,
+        title,
+        company: "Echo Corp".to_string(),
+        locations: vec!["Remote".to_string()],
+        work_mode: WorkMode::Remote,
+        employment_types: vec![EmploymentType::FullTime],
+        salary: None,
+        listing_url: "https://echo.example/jobs".to_string(),
+        apply_url: None,
+        description_html: None,
+        description_text: None,
+        posted_at: None,
+        expires_at: None,
+        tags: Vec::new(),
+        extra: Vec::new(),
+    }
+}
+
+fn fetch_error(error: FetchError) -> SourceError {
+    match error {
+        FetchError::Denied(message) => SourceError::Denied(message),
+        FetchError::Network(message) => SourceError::Network(message),
+        FetchError::Timeout => SourceError::Network("timeout".to_string()),
+        FetchError::TooLarge(limit) => SourceError::BadResponse(format!("response larger than {limit} bytes")),
+        FetchError::TooManyFetches(limit) => SourceError::Denied(format!("more than {limit} fetches")),
+        FetchError::InvalidRequest(message) => SourceError::InvalidQuery(message),
+    }
+}
+
+fn fetched(url: &str, secret_headers: Vec<SecretHeader>) -> Result<Vec<JobPosting>, SourceError> {
+    let response = http::fetch(&Request {
+        method: Method::Get,
+        url: url.to_string(),
+        headers: vec![("accept".to_string(), "text/plain".to_string())],
+        secret_headers,
+        body: None,
+    })
+    .map_err(fetch_error)?;
+    let mut job = posting("fetched".to_string(), format!("HTTP {}", response.status));
+    job.description_text = Some(String::from_utf8_lossy(&response.body).into_owned());
+    job.extra = vec![
+        ("status".to_string(), response.status.to_string()),
+        ("final-url".to_string(), response.final_url),
+    ];
+    Ok(vec![job])
+}
+
+fn feed(url: &str) -> Result<Vec<JobPosting>, SourceError> {
+    let response = http::get(url).map_err(fetch_error)?;
+    if response.status != 200 {
+        return Err(SourceError::BadResponse(format!("feed answered HTTP {}", response.status)));
+    }
+    parse(&response.body)
+}
+
+fn parse(body: &[u8]) -> Result<Vec<JobPosting>, SourceError> {
+    let jobs = jobscout_feed_parser::parse_feed(body).map_err(SourceError::BadResponse)?;
+    Ok(jobs
+        .into_iter()
+        .map(|job| JobPosting {
+            source_id: job.id.to_string(),
+            title: job.title,
+            company: job.company,
+            locations: job.locations,
+            work_mode: if job.remote { WorkMode::Remote } else { WorkMode::Onsite },
+            employment_types: vec![EmploymentType::FullTime],
+            salary: Some(Salary {
+                min: job.salary_min,
+                max: job.salary_max,
+                currency: job.currency.map(str::to_string),
+                period: Some(SalaryPeriod::Year),
+            }),
+            listing_url: job.url.to_string(),
+            apply_url: job.apply_url.map(str::to_string),
+            description_html: job.description,
+            description_text: None,
+            posted_at: job.posted_at.map(str::to_string),
+            expires_at: None,
+            tags: job.tags,
+            extra: Vec::new(),
+        })
+        .collect())
+}
+
+impl Source for Echo {
+    fn metadata() -> SourceMetadata {
+        SourceMetadata {
+            id: "echo".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: "Echoes queries; fetches through the host for tests".to_string(),
+            features: vec![QueryFeature::Keywords, QueryFeature::Limit],
+        }
+    }
+
+    fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
+        let keywords = query.keywords.as_str();
+        let mut words = keywords.split_whitespace();
+        match words.next() {
+            Some("fetch") => fetched(words.next().unwrap_or_default(), Vec::new()),
+            Some("secret") => {
+                let name = words.next().unwrap_or_default();
+                let url = words.next().unwrap_or_default();
+                let handle = secrets::handle(name)
+                    .ok_or_else(|| SourceError::Unauthorized(format!("secret {name} is not available")))?;
+                let header = SecretHeader {
+                    name: "authorization".to_string(),
+                    secret: handle,
+                    prefix: "Bearer ".to_string(),
+                };
+                fetched(url, vec![header])
+            }
+            Some("feed") => feed(words.next().unwrap_or_default()),
+            // The feed travels in the cursor: parsing without a fetch, for benchmarks.
+            Some("parse") => parse(query.cursor.as_deref().unwrap_or_default().as_bytes()),
+            Some("config") => {
+                let mut job = posting("config".to_string(), "config".to_string());
+                job.extra = config::all();
+                if let Some(greeting) = config::get("greeting") {
+                    job.title = greeting;
+                }
+                Ok(vec![job])
+            }
+            Some("log") => {
+                log::info("hello from echo");
+                println!("echo wrote to stdout");
+                eprintln!("echo wrote to stderr");
+                Ok(Vec::new())
+            }
+            Some("fail") => Err(SourceError::BadResponse("asked to fail".to_string())),
+            _ => Ok((0..query.limit)
+                .map(|index| posting(format!("echo-{index}"), format!("{keywords} #{index}")))
+                .collect()),
+        }
+    }
+}
+
+register_source!(Echo);

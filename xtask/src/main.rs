@@ -1,0 +1,78 @@
+//! Project chores: `cargo xtask <command>`.
+//!
+//! - `build-plugins`: builds the plugins workspace (`plugins/`) for wasm32-wasip2
+//!   in release mode, installing the target with rustup when it is missing, and
+//!   prints where the `.wasm` files are.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+const WASM_TARGET: &str = "wasm32-wasip2";
+
+fn main() -> anyhow::Result<()> {
+    let mut arguments = std::env::args().skip(1);
+    match arguments.next().as_deref() {
+        Some("build-plugins") => build_plugins(),
+        Some("help") | Some("--help") | None => {
+            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins   build plugins/ to {WASM_TARGET} (release) and list the .wasm files");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`; run `cargo xtask help`"),
+    }
+}
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running `rustup target list --installed` (is rustup on PATH?)")?;
+    if String::from_utf8_lossy(&installed.stdout).lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    println!("installing the {WASM_TARGET} target with rustup");
+    let status = Command::new("rustup").args(["target", "add", WASM_TARGET]).status()?;
+    if !status.success() {
+        bail!("could not install the {WASM_TARGET} target; run `rustup target add {WASM_TARGET}` and retry");
+    }
+    Ok(())
+}
+
+fn build_plugins() -> anyhow::Result<()> {
+    ensure_wasm_target()?;
+    let plugins = repository_root().join("plugins");
+    let target_dir = plugins.join("target");
+    let status = Command::new(cargo())
+        .current_dir(&plugins)
+        .args(["build", "--release", "--target", WASM_TARGET, "--target-dir"])
+        .arg(&target_dir)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!(
+            "building the plugins failed; to see the errors run: cd plugins && cargo build --release --target {WASM_TARGET}"
+        );
+    }
+    let out = target_dir.join(WASM_TARGET).join("release");
+    let mut wasm_files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .with_context(|| format!("reading {}", out.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "wasm"))
+        .collect();
+    wasm_files.sort();
+    println!("plugins built in {}:", out.display());
+    for file in wasm_files {
+        let size = std::fs::metadata(&file).map(|metadata| metadata.len()).unwrap_or(0);
+        println!("  {} ({} KiB)", file.display(), size / 1024);
+    }
+    Ok(())
+}
