@@ -36,7 +36,11 @@ fn native_parse(body: &[u8]) -> Vec<JobPosting> {
             title: job.title,
             company: job.company,
             locations: job.locations,
-            work_mode: if job.remote { WorkMode::Remote } else { WorkMode::Onsite },
+            work_mode: if job.remote {
+                WorkMode::Remote
+            } else {
+                WorkMode::Onsite
+            },
             employment_types: vec![EmploymentType::FullTime],
             salary: Some(Salary {
                 min: job.salary_min,
@@ -65,10 +69,16 @@ fn no_watch() -> HostOptions {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let iterations: usize = std::env::var("BENCH_ITERATIONS").ok().and_then(|text| text.parse().ok()).unwrap_or(2000);
+    let iterations: usize = std::env::var("BENCH_ITERATIONS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(2000);
     let dir = tempfile::tempdir().unwrap();
     let echo = echo_wasm();
-    println!("plugin benchmarks ({iterations} iterations each; machine: {} cores)", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "plugin benchmarks ({iterations} iterations each; machine: {} cores)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
 
     // 1. Instantiate (fresh store from the InstancePre, pooling) and instantiate + call.
     let host = start_host(dir.path(), &entry("echo", "source", &echo, "")).await;
@@ -84,8 +94,12 @@ async fn main() {
         dir.path(),
     )
     .unwrap();
-    let loaded = jobscout::plugins::loader::load(&runtime, &manifest.plugins[0]).await.unwrap();
-    let PluginPre::Source(pre) = &loaded.pre else { unreachable!() };
+    let loaded = jobscout::plugins::loader::load(&runtime, &manifest.plugins[0])
+        .await
+        .unwrap();
+    let PluginPre::Source(pre) = &loaded.pre else {
+        unreachable!()
+    };
     let mut instantiate = Vec::with_capacity(iterations);
     for _ in 0..iterations {
         let mut store = call::new_store(&runtime.engine, &loaded);
@@ -154,7 +168,12 @@ async fn main() {
     let served = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..2)
         .map(|_| {
-            let (host, stop, failures, served) = (swap_host.clone(), stop.clone(), failures.clone(), served.clone());
+            let (host, stop, failures, served) = (
+                swap_host.clone(),
+                stop.clone(),
+                failures.clone(),
+                served.clone(),
+            );
             tokio::spawn(async move {
                 let mut worst = Duration::ZERO;
                 while !stop.load(Ordering::SeqCst) {
@@ -173,7 +192,11 @@ async fn main() {
     let mut reload_ms = Vec::new();
     for generation in 0..10 {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        std::fs::write(&plugin_path, with_custom_section(&original, &format!("gen {generation}"))).unwrap();
+        std::fs::write(
+            &plugin_path,
+            with_custom_section(&original, &format!("gen {generation}")),
+        )
+        .unwrap();
         let report = swap_host.reload().await;
         assert_eq!(report.loaded.len(), 1);
         swap_us.push(report.swap_max_us);
@@ -201,7 +224,11 @@ async fn main() {
     let mut body = String::new();
     for index in 0..15 {
         let path = startup_dir.path().join(format!("source{index}.wasm"));
-        std::fs::write(&path, with_custom_section(&original, &format!("source {index}"))).unwrap();
+        std::fs::write(
+            &path,
+            with_custom_section(&original, &format!("source {index}")),
+        )
+        .unwrap();
         body.push_str(&entry(&format!("source{index}"), "source", &path, ""));
     }
     let manifest = write_manifest(startup_dir.path(), &body);

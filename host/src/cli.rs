@@ -13,7 +13,11 @@ use crate::storage::{self, Database};
 use crate::telemetry::{self, Telemetry};
 
 #[derive(Debug, Parser)]
-#[command(name = "jobscout", version, about = "JobScout: job search backend and Apply Workspace")]
+#[command(
+    name = "jobscout",
+    version,
+    about = "JobScout: job search backend and Apply Workspace"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -27,6 +31,27 @@ pub enum Command {
     Migrate,
     /// Print the resolved settings (secrets masked) and every problem; exit 1 on any.
     CheckConfig,
+    /// Run one scrape now, with a progress bar, and print what each source did.
+    Scrape(ScrapeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScrapeArgs {
+    /// What to search for.
+    #[arg(long)]
+    pub query: String,
+    /// Location filter [default: JOBSCOUT_DEFAULT_LOCATION].
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Only these sources (plugin ids); repeat the flag for several.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+    /// Keep onsite jobs too.
+    #[arg(long)]
+    pub include_onsite: bool,
+    /// Print the run report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -51,6 +76,12 @@ pub async fn run(cli: Cli) -> i32 {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::CheckConfig => check_config(loaded),
         Command::Migrate => with_settings(loaded, |settings| Box::pin(migrate(settings))).await,
+        Command::Scrape(args) => {
+            with_settings(loaded, move |settings| {
+                Box::pin(crate::cli_scrape::scrape(settings, args))
+            })
+            .await
+        }
         Command::Serve(args) => {
             with_settings(loaded, move |mut settings| {
                 if let Some(host) = args.host {
@@ -68,7 +99,10 @@ pub async fn run(cli: Cli) -> i32 {
 
 type CommandFuture = std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>>>>;
 
-async fn with_settings(loaded: LoadedSettings, command: impl FnOnce(Settings) -> CommandFuture) -> i32 {
+async fn with_settings(
+    loaded: LoadedSettings,
+    command: impl FnOnce(Settings) -> CommandFuture,
+) -> i32 {
     let unknown = loaded.unknown_variables.clone();
     let settings = match loaded.into_result() {
         Ok(settings) => settings,
@@ -144,6 +178,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let telemetry = Telemetry::global();
     let db = Database::start(&settings, signal.clone());
     let plugins = PluginHost::start(&settings).await;
-    let state = AppState::new(settings, db, plugins, telemetry);
+    let state = AppState::new(settings.clone(), db.clone(), plugins, telemetry);
+    crate::scheduler::spawn(settings, db, state.scrapes.clone(), signal.clone());
     crate::http::serve(state, signal).await
 }

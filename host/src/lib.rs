@@ -3,10 +3,14 @@
 //! `main.rs` is a thin shell over this crate so that tests and tools reuse the same
 //! building blocks. See `ARCHITECTURE.md` at the repository root for the map.
 
+pub mod auth;
 pub mod cli;
+mod cli_scrape;
 pub mod config;
 pub mod http;
+pub mod pipeline;
 pub mod plugins;
+pub mod scheduler;
 pub mod shutdown;
 pub mod storage;
 pub mod telemetry;

@@ -54,15 +54,31 @@ async fn stats_count_the_catalogue_and_the_newest_run() {
         .unwrap();
         let stats = app.get("/api/v1/admin/stats").await.json();
         assert_eq!(stats["total_jobs"], 5, "{}", db.name);
-        assert_eq!(stats["jobs_last_24h"], 1, "{}: only the job first seen 6 hours ago", db.name);
+        assert_eq!(
+            stats["jobs_last_24h"], 1,
+            "{}: only the job first seen 6 hours ago",
+            db.name
+        );
         assert_eq!(stats["jobs_last_7d"], 3, "{}", db.name);
-        assert_eq!(stats["sources"], json!({"greenhouse": 1, "lever": 1, "remoteok": 2, "remotive": 1}));
+        assert_eq!(
+            stats["sources"],
+            json!({"greenhouse": 1, "lever": 1, "remoteok": 2, "remotive": 1})
+        );
         assert_eq!(stats["last_run_jobs_new"], 42);
-        let last_run_at = chrono::DateTime::parse_from_rfc3339(stats["last_run_at"].as_str().unwrap()).unwrap();
+        let last_run_at =
+            chrono::DateTime::parse_from_rfc3339(stats["last_run_at"].as_str().unwrap()).unwrap();
         assert_eq!(last_run_at.timestamp(), finished.timestamp(), "{}", db.name);
 
         // A newer run still in progress: last_run_at is null while it runs.
-        insert_run(&db.pool, &RunRecord { jobs_new: 7, ..RunRecord::default() }).await.unwrap();
+        insert_run(
+            &db.pool,
+            &RunRecord {
+                jobs_new: 7,
+                ..RunRecord::default()
+            },
+        )
+        .await
+        .unwrap();
         let stats = app.get("/api/v1/admin/stats").await.json();
         assert_eq!(stats["last_run_at"], serde_json::Value::Null, "{}", db.name);
         assert_eq!(stats["last_run_jobs_new"], 7);
@@ -112,13 +128,23 @@ async fn runs_latest_and_by_id() {
         assert_eq!(run["jobs_filtered"], 10);
         assert_eq!(run["errors"], 1);
         assert_eq!(run["sources"], "remoteok,remotive");
-        assert_eq!(run["criteria"], json!({"query": "rust", "location": "Remote", "use_ai": false}));
+        assert_eq!(
+            run["criteria"],
+            json!({"query": "rust", "location": "Remote", "use_ai": false})
+        );
 
         let missing = app.get("/api/v1/runs/999999").await;
         assert_eq!(missing.status, 404);
-        assert_eq!(missing.json()["detail"], "Run 999999 not found. Total runs in DB: 2");
+        assert_eq!(
+            missing.json()["detail"],
+            "Run 999999 not found. Total runs in DB: 2"
+        );
         let huge = app.get("/api/v1/runs/99999999999").await;
-        assert_eq!(huge.status, 404, "{}: ids beyond the column type simply do not exist", db.name);
+        assert_eq!(
+            huge.status, 404,
+            "{}: ids beyond the column type simply do not exist",
+            db.name
+        );
         let bad = app.get("/api/v1/runs/abc").await;
         assert_eq!(bad.status, 422);
         assert_eq!(bad.json()["detail"][0]["loc"], json!(["path", "run_id"]));
@@ -131,18 +157,34 @@ async fn metrics_events_are_stored_and_always_204() {
         let app = TestApp::new(&db.pool, NO_CACHE).await;
         let body = json!({"event_name": "trust_report_generated", "properties": {"score": 80}, "distinct_id": "d1",
                           "path": "/apply", "client_ts": 1_764_000_000_000_i64});
-        let response = app.send(Method::POST, "/api/v1/metrics/event", &[], Some(body)).await;
+        let response = app
+            .send(Method::POST, "/api/v1/metrics/event", &[], Some(body))
+            .await;
         assert_eq!(response.status, 204, "{}: {}", db.name, response.text());
         assert!(response.body.is_empty());
-        let stored = jobscout::storage::analytics::count_events(&db.pool, "trust_report_generated").await.unwrap();
+        let stored = jobscout::storage::analytics::count_events(&db.pool, "trust_report_generated")
+            .await
+            .unwrap();
         assert_eq!(stored, 1, "{}", db.name);
 
-        let options = app.send(Method::OPTIONS, "/api/v1/metrics/event", &[], None).await;
+        let options = app
+            .send(Method::OPTIONS, "/api/v1/metrics/event", &[], None)
+            .await;
         assert_eq!(options.status, 204);
 
-        let invalid = app.send(Method::POST, "/api/v1/metrics/event", &[], Some(json!({"event_name": ""}))).await;
+        let invalid = app
+            .send(
+                Method::POST,
+                "/api/v1/metrics/event",
+                &[],
+                Some(json!({"event_name": ""})),
+            )
+            .await;
         assert_eq!(invalid.status, 422);
-        assert_eq!(invalid.json()["detail"][0]["loc"], json!(["body", "event_name"]));
+        assert_eq!(
+            invalid.json()["detail"][0]["loc"],
+            json!(["body", "event_name"])
+        );
 
         let not_json = app
             .request(
@@ -162,7 +204,12 @@ async fn storage_failures_still_answer_204_for_metrics() {
     let db = TestDb::sqlite_empty().await; // not migrated: the insert fails
     let app = TestApp::new(&db.pool, NO_CACHE).await;
     let response = app
-        .send(Method::POST, "/api/v1/metrics/event", &[], Some(json!({"event_name": "page_view"})))
+        .send(
+            Method::POST,
+            "/api/v1/metrics/event",
+            &[],
+            Some(json!({"event_name": "page_view"})),
+        )
         .await;
     assert_eq!(response.status, 204);
     // A query that fails is a 500 with a generic text, never the database's words.
@@ -178,9 +225,20 @@ async fn docs_and_openapi_are_served_offline() {
     let openapi = app.get("/openapi.json").await;
     assert_eq!(openapi.status, 200);
     let spec = openapi.json();
-    for path in ["/api/v1/jobs", "/api/v1/jobs/{job_id}", "/api/v1/admin/stats", "/api/v1/runs/latest",
-                 "/api/v1/runs/{run_id}", "/api/v1/metrics/event", "/health", "/"] {
-        assert!(spec["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
+    for path in [
+        "/api/v1/jobs",
+        "/api/v1/jobs/{job_id}",
+        "/api/v1/admin/stats",
+        "/api/v1/runs/latest",
+        "/api/v1/runs/{run_id}",
+        "/api/v1/metrics/event",
+        "/health",
+        "/",
+    ] {
+        assert!(
+            spec["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
     }
     let parameters: Vec<&str> = spec["paths"]["/api/v1/jobs"]["get"]["parameters"]
         .as_array()
@@ -190,25 +248,47 @@ async fn docs_and_openapi_are_served_offline() {
         .collect();
     assert_eq!(
         parameters,
-        ["q", "location", "remote", "employment", "source", "posted_since", "min_score", "sort", "page", "page_size"]
+        [
+            "q",
+            "location",
+            "remote",
+            "employment",
+            "source",
+            "posted_since",
+            "min_score",
+            "sort",
+            "page",
+            "page_size"
+        ]
     );
 
     let docs = app.get("/docs/").await;
     assert_eq!(docs.status, 200);
     assert!(docs.text().contains("swagger-ui"), "{}", docs.text());
-    assert!(!docs.text().contains("cdn"), "the UI must not load from a CDN");
+    assert!(
+        !docs.text().contains("cdn"),
+        "the UI must not load from a CDN"
+    );
     let bundle = app.get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status, 200, "Swagger UI assets are compiled in");
     assert!(bundle.body.len() > 100_000);
     let redirect = app.get("/docs").await;
-    assert!(redirect.status.is_redirection() || redirect.status == 200, "{}", redirect.status);
+    assert!(
+        redirect.status.is_redirection() || redirect.status == 200,
+        "{}",
+        redirect.status
+    );
 }
 
 #[tokio::test]
 async fn cors_matches_the_earlier_backend() {
     let db = TestDb::sqlite_empty().await;
     jobscout::storage::migrate(&db.pool).await.unwrap();
-    let app = TestApp::new(&db.pool, &[("JOBSCOUT_CORS_ORIGINS", "https://app.example")]).await;
+    let app = TestApp::new(
+        &db.pool,
+        &[("JOBSCOUT_CORS_ORIGINS", "https://app.example")],
+    )
+    .await;
 
     // Preflight from an allowed origin.
     let preflight = app
@@ -218,23 +298,41 @@ async fn cors_matches_the_earlier_backend() {
             &[
                 ("origin", "https://app.example"),
                 ("access-control-request-method", "GET"),
-                ("access-control-request-headers", "authorization,content-type"),
+                (
+                    "access-control-request-headers",
+                    "authorization,content-type",
+                ),
             ],
             None,
         )
         .await;
     assert_eq!(preflight.status, 200);
-    assert_eq!(preflight.headers["access-control-allow-origin"], "https://app.example");
-    assert_eq!(preflight.headers["access-control-allow-credentials"], "true");
-    assert_eq!(preflight.headers["access-control-allow-headers"], "authorization,content-type");
-    assert!(preflight.headers["access-control-allow-methods"].to_str().unwrap().contains("PUT"));
+    assert_eq!(
+        preflight.headers["access-control-allow-origin"],
+        "https://app.example"
+    );
+    assert_eq!(
+        preflight.headers["access-control-allow-credentials"],
+        "true"
+    );
+    assert_eq!(
+        preflight.headers["access-control-allow-headers"],
+        "authorization,content-type"
+    );
+    assert!(preflight.headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("PUT"));
 
     // Preflight from an unknown origin.
     let refused = app
         .send(
             Method::OPTIONS,
             "/api/v1/jobs",
-            &[("origin", "https://evil.example"), ("access-control-request-method", "GET")],
+            &[
+                ("origin", "https://evil.example"),
+                ("access-control-request-method", "GET"),
+            ],
             None,
         )
         .await;
@@ -243,21 +341,56 @@ async fn cors_matches_the_earlier_backend() {
 
     // Plain OPTIONS from an allowed origin (no preflight headers): 204.
     let options = app
-        .send(Method::OPTIONS, "/api/v1/jobs", &[("origin", "chrome-extension://abcdefghijklmnop")], None)
+        .send(
+            Method::OPTIONS,
+            "/api/v1/jobs",
+            &[("origin", "chrome-extension://abcdefghijklmnop")],
+            None,
+        )
         .await;
     assert_eq!(options.status, 204);
-    assert_eq!(options.headers["access-control-allow-origin"], "chrome-extension://abcdefghijklmnop");
+    assert_eq!(
+        options.headers["access-control-allow-origin"],
+        "chrome-extension://abcdefghijklmnop"
+    );
     assert_eq!(options.headers["access-control-max-age"], "86400");
 
     // Actual requests, successful and failing, carry the headers.
-    for (uri, status) in [("/api/v1/jobs", 200), ("/api/v1/jobs?page_size=99", 422), ("/api/v1/nope", 404)] {
-        let response = app.send(Method::GET, uri, &[("origin", "https://jobiqueue.com")], None).await;
+    for (uri, status) in [
+        ("/api/v1/jobs", 200),
+        ("/api/v1/jobs?page_size=99", 422),
+        ("/api/v1/nope", 404),
+    ] {
+        let response = app
+            .send(
+                Method::GET,
+                uri,
+                &[("origin", "https://jobiqueue.com")],
+                None,
+            )
+            .await;
         assert_eq!(response.status, status, "{uri}");
-        assert_eq!(response.headers["access-control-allow-origin"], "https://jobiqueue.com", "{uri}");
-        assert_eq!(response.headers["access-control-allow-credentials"], "true", "{uri}");
-        assert!(response.headers["access-control-expose-headers"].to_str().unwrap().contains("Retry-After"));
+        assert_eq!(
+            response.headers["access-control-allow-origin"], "https://jobiqueue.com",
+            "{uri}"
+        );
+        assert_eq!(
+            response.headers["access-control-allow-credentials"], "true",
+            "{uri}"
+        );
+        assert!(response.headers["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("Retry-After"));
     }
-    let foreign = app.send(Method::GET, "/api/v1/jobs", &[("origin", "https://evil.example")], None).await;
+    let foreign = app
+        .send(
+            Method::GET,
+            "/api/v1/jobs",
+            &[("origin", "https://evil.example")],
+            None,
+        )
+        .await;
     assert_eq!(foreign.status, 200);
     assert!(foreign.headers.get("access-control-allow-origin").is_none());
 }
@@ -275,10 +408,24 @@ async fn errors_are_json_everywhere_and_responses_compress() {
     assert_eq!(wrong_method.status, 405);
     assert_eq!(wrong_method.json(), json!({"detail": "Method Not Allowed"}));
 
-    let compressed = app.send(Method::GET, "/api/v1/jobs", &[("accept-encoding", "gzip")], None).await;
+    let compressed = app
+        .send(
+            Method::GET,
+            "/api/v1/jobs",
+            &[("accept-encoding", "gzip")],
+            None,
+        )
+        .await;
     assert_eq!(compressed.status, 200);
     assert_eq!(compressed.headers["content-encoding"], "gzip");
-    let brotli = app.send(Method::GET, "/api/v1/jobs", &[("accept-encoding", "br")], None).await;
+    let brotli = app
+        .send(
+            Method::GET,
+            "/api/v1/jobs",
+            &[("accept-encoding", "br")],
+            None,
+        )
+        .await;
     assert_eq!(brotli.headers["content-encoding"], "br");
 }
 
@@ -288,7 +435,9 @@ async fn oversized_bodies_are_refused_with_413() {
     jobscout::storage::migrate(&db.pool).await.unwrap();
     let app = TestApp::new(&db.pool, &[("JOBSCOUT_MAX_BODY_BYTES", "2048")]).await;
     let big = json!({"event_name": "x", "properties": {"blob": "y".repeat(10_000)}});
-    let response = app.send(Method::POST, "/api/v1/metrics/event", &[], Some(big)).await;
+    let response = app
+        .send(Method::POST, "/api/v1/metrics/event", &[], Some(big))
+        .await;
     assert_eq!(response.status, 413);
     assert!(response.json()["detail"].is_string());
 }
@@ -305,11 +454,15 @@ async fn prometheus_metrics_count_requests_by_route() {
     assert_eq!(metrics.status, 200);
     let text = metrics.text();
     assert!(
-        text.lines().any(|line| line.starts_with("jobscout_http_requests_total")
-            && line.contains("route=\"/api/v1/jobs/{job_id}\"")
-            && line.contains("status=\"404\"")),
+        text.lines()
+            .any(|line| line.starts_with("jobscout_http_requests_total")
+                && line.contains("route=\"/api/v1/jobs/{job_id}\"")
+                && line.contains("status=\"404\"")),
         "{text}"
     );
-    assert!(text.contains("jobscout_http_request_duration_seconds_bucket"), "{text}");
+    assert!(
+        text.contains("jobscout_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
     assert!(text.contains("jobscout_db_pool_connections"), "{text}");
 }

@@ -30,23 +30,60 @@ async fn declared_local_fixture_is_reachable_and_secrets_are_injected_by_the_hos
             "echo",
             "source",
             &echo_wasm(),
-            "allowed_hosts = [\"127.0.0.1\"]\nsecrets = [\"JOBSCOUT_TEST_ECHO_TOKEN\", \"JOBSCOUT_TEST_UNSET_TOKEN\"]",
+            "allowed_hosts = [\"127.0.0.1\", \"localhost\"]\nsecrets = [\"JOBSCOUT_TEST_ECHO_TOKEN\", \"JOBSCOUT_TEST_UNSET_TOKEN\"]",
         ),
     )
     .await;
 
-    let ok = host.search("echo", &query(&format!("fetch {}", fixture.url("/ok")), 1)).await.unwrap();
-    assert_eq!(ok[0].description_text.as_deref(), Some("hello from the fixture"));
+    let ok = host
+        .search("echo", &query(&format!("fetch {}", fixture.url("/ok")), 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        ok[0].description_text.as_deref(),
+        Some("hello from the fixture")
+    );
     assert_eq!(ok[0].extra[0], ("status".to_string(), "200".to_string()));
 
     let auth = host
-        .search("echo", &query(&format!("secret JOBSCOUT_TEST_ECHO_TOKEN {}", fixture.url("/auth")), 1))
+        .search(
+            "echo",
+            &query(
+                &format!("secret JOBSCOUT_TEST_ECHO_TOKEN {}", fixture.url("/auth")),
+                1,
+            ),
+        )
         .await
         .unwrap();
-    assert_eq!(auth[0].description_text.as_deref(), Some("Bearer s3cret-value"));
+    assert_eq!(
+        auth[0].description_text.as_deref(),
+        Some("Bearer s3cret-value")
+    );
+
+    // A redirect to another host does not carry the secret along.
+    let elsewhere = format!("http://localhost:{}/auth", fixture.address.port());
+    let redirected = fixture.url(&format!("/redirect?to={elsewhere}"));
+    let dropped = host
+        .search(
+            "echo",
+            &query(&format!("secret JOBSCOUT_TEST_ECHO_TOKEN {redirected}"), 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        dropped[0].description_text.as_deref(),
+        Some("no authorization")
+    );
+    assert_eq!(dropped[0].extra[1], ("final-url".to_string(), elsewhere));
 
     let unset = host
-        .search("echo", &query(&format!("secret JOBSCOUT_TEST_UNSET_TOKEN {}", fixture.url("/auth")), 1))
+        .search(
+            "echo",
+            &query(
+                &format!("secret JOBSCOUT_TEST_UNSET_TOKEN {}", fixture.url("/auth")),
+                1,
+            ),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -54,7 +91,10 @@ async fn declared_local_fixture_is_reachable_and_secrets_are_injected_by_the_hos
         "{unset:?}"
     );
 
-    let feed = host.search("echo", &query(&format!("feed {}", fixture.url("/feed")), 1)).await.unwrap();
+    let feed = host
+        .search("echo", &query(&format!("feed {}", fixture.url("/feed")), 1))
+        .await
+        .unwrap();
     assert_eq!(feed.len(), 200);
     assert_eq!(feed[199].source_id, "job-199");
 }
@@ -73,7 +113,12 @@ async fn undeclared_hosts_private_addresses_and_redirects_to_them_are_refused_be
                 // Declared, so the refusal below comes from the address check.
                 "allowed_hosts = [\"127.0.0.1\", \"10.0.0.1\", \"169.254.169.254\", \"localhost\"]",
             ),
-            entry("narrow", "source", &hostile_wasm(), "allowed_hosts = [\"jobs.example.com\"]"),
+            entry(
+                "narrow",
+                "source",
+                &hostile_wasm(),
+                "allowed_hosts = [\"jobs.example.com\"]",
+            ),
         ]
         .concat(),
     )
@@ -94,17 +139,36 @@ async fn undeclared_hosts_private_addresses_and_redirects_to_them_are_refused_be
 
     let private = denied(search("hostile", "fetch http://10.0.0.1/".to_string()).await);
     assert!(private.ends_with("10.0.0.1 resolves to 10.0.0.1, a private address; plugins may only reach public addresses"), "{private}");
-    let metadata = denied(search("hostile", "fetch http://169.254.169.254/latest/meta-data/".to_string()).await);
+    let metadata = denied(
+        search(
+            "hostile",
+            "fetch http://169.254.169.254/latest/meta-data/".to_string(),
+        )
+        .await,
+    );
     assert!(metadata.contains("a cloud metadata address"), "{metadata}");
     let scheme = denied(search("hostile", "fetch file:///etc/passwd".to_string()).await);
-    assert!(scheme.contains("only http and https URLs are allowed"), "{scheme}");
+    assert!(
+        scheme.contains("only http and https URLs are allowed"),
+        "{scheme}"
+    );
 
-    for target in ["http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/"] {
+    for target in [
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+    ] {
         let hits_before = fixture.hits();
         let redirect = fixture.url(&format!("/redirect?to={target}"));
         let refused = denied(search("hostile", format!("fetch {redirect}")).await);
-        assert!(refused.starts_with(&format!("plugin 'hostile' may not fetch {target}")), "{refused}");
-        assert_eq!(fixture.hits(), hits_before + 1, "only the redirecting fixture was contacted");
+        assert!(
+            refused.starts_with(&format!("plugin 'hostile' may not fetch {target}")),
+            "{refused}"
+        );
+        assert_eq!(
+            fixture.hits(),
+            hits_before + 1,
+            "only the redirecting fixture was contacted"
+        );
     }
 }
 
@@ -117,22 +181,57 @@ async fn loopback_is_refused_unless_the_setting_allows_it() {
         ..HostOptions::default()
     };
     let hosts = "allowed_hosts = [\"127.0.0.1\", \"localhost\"]";
-    let host = start_host_with(dir.path(), &entry("echo", "source", &echo_wasm(), hosts), "", options()).await;
-    let refused = denied(host.search("echo", &query(&format!("fetch {}", fixture.url("/ok")), 1)).await);
+    let host = start_host_with(
+        dir.path(),
+        &entry("echo", "source", &echo_wasm(), hosts),
+        "",
+        options(),
+    )
+    .await;
+    let refused = denied(
+        host.search("echo", &query(&format!("fetch {}", fixture.url("/ok")), 1))
+            .await,
+    );
     assert!(refused.ends_with("127.0.0.1 resolves to 127.0.0.1, a loopback address; plugins may only reach public addresses"), "{refused}");
     // A name is checked after DNS resolution, on the addresses it resolves to.
-    let by_name = denied(host.search("echo", &query(&format!("fetch http://localhost:{}/ok", fixture.address.port()), 1)).await);
+    let by_name = denied(
+        host.search(
+            "echo",
+            &query(
+                &format!("fetch http://localhost:{}/ok", fixture.address.port()),
+                1,
+            ),
+        )
+        .await,
+    );
     assert!(by_name.contains(": localhost resolves to "), "{by_name}");
-    assert!(by_name.ends_with("a loopback address; plugins may only reach public addresses"), "{by_name}");
+    assert!(
+        by_name.ends_with("a loopback address; plugins may only reach public addresses"),
+        "{by_name}"
+    );
     assert_eq!(fixture.hits(), 0);
 
     // Allowing the name `localhost` does not allow a redirect to the address 127.0.0.1.
     let dir = tempfile::tempdir().unwrap();
-    let host = start_host_with(dir.path(), &entry("echo", "source", &echo_wasm(), hosts), "localhost", options()).await;
+    let host = start_host_with(
+        dir.path(),
+        &entry("echo", "source", &echo_wasm(), hosts),
+        "localhost",
+        options(),
+    )
+    .await;
     let port = fixture.address.port();
     let redirect = format!("http://localhost:{port}/redirect?to=http://127.0.0.1:{port}/ok");
-    let refused = denied(host.search("echo", &query(&format!("fetch {redirect}"), 1)).await);
-    assert!(refused.starts_with(&format!("plugin 'echo' may not fetch http://127.0.0.1:{port}/ok: ")), "{refused}");
+    let refused = denied(
+        host.search("echo", &query(&format!("fetch {redirect}"), 1))
+            .await,
+    );
+    assert!(
+        refused.starts_with(&format!(
+            "plugin 'echo' may not fetch http://127.0.0.1:{port}/ok: "
+        )),
+        "{refused}"
+    );
     assert!(refused.contains("a loopback address"), "{refused}");
     assert_eq!(fixture.hits(), 1, "the redirecting hop only");
 }
@@ -152,14 +251,82 @@ async fn response_size_and_fetch_count_are_capped() {
     )
     .await;
 
-    let big = host.search("echo", &query(&format!("fetch {}", fixture.url("/big")), 1)).await.unwrap_err();
+    let big = host
+        .search("echo", &query(&format!("fetch {}", fixture.url("/big")), 1))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&big, PluginError::Source { error: SourceError::BadResponse(message), .. } if message == "response larger than 100000 bytes"),
         "{big:?}"
     );
 
     let hits_before = fixture.hits();
-    let flood = denied(host.search("hostile", &query(&format!("fetch-flood {}", fixture.url("/ok")), 1)).await);
+    let flood = denied(
+        host.search(
+            "hostile",
+            &query(&format!("fetch-flood {}", fixture.url("/ok")), 1),
+        )
+        .await,
+    );
     assert_eq!(flood, "too many fetches (limit 3)");
     assert_eq!(fixture.hits(), hits_before + 3);
+}
+
+#[tokio::test]
+async fn slow_hosts_time_out_and_fetches_to_one_host_are_spaced() {
+    let fixture = start_fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host(
+        dir.path(),
+        &[
+            entry(
+                "echo",
+                "source",
+                &echo_wasm(),
+                "allowed_hosts = [\"127.0.0.1\"]\n[plugin.limits]\nfetch_timeout_ms = 300",
+            ),
+            entry(
+                "polite",
+                "source",
+                &hostile_wasm(),
+                "allowed_hosts = [\"127.0.0.1\"]\n[plugin.limits]\nmax_fetches_per_call = 4\nmin_fetch_interval_ms = 150",
+            ),
+        ]
+        .concat(),
+    )
+    .await;
+
+    let started = std::time::Instant::now();
+    let slow = host
+        .search(
+            "echo",
+            &query(&format!("fetch {}", fixture.url("/slow")), 1),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&slow, PluginError::Source { error: SourceError::Network(message), .. } if message == "timeout"),
+        "{slow:?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let started = std::time::Instant::now();
+    let spaced = denied(
+        host.search(
+            "polite",
+            &query(&format!("fetch-flood {}", fixture.url("/ok")), 1),
+        )
+        .await,
+    );
+    assert_eq!(spaced, "too many fetches (limit 4)");
+    // Four fetches to one host, at least 150 ms apart.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(450),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -13,10 +13,17 @@ fn every_invalid_plugins_file_has_its_golden_error() {
     let mut inputs: Vec<_> = std::fs::read_dir(&ui)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "toml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
         .collect();
     inputs.sort();
-    assert!(inputs.len() >= 10, "golden inputs missing from {}", ui.display());
+    assert!(
+        inputs.len() >= 10,
+        "golden inputs missing from {}",
+        ui.display()
+    );
 
     let mut mismatches = Vec::new();
     for input in inputs {
@@ -33,10 +40,17 @@ fn every_invalid_plugins_file_has_its_golden_error() {
         }
         let expected = std::fs::read_to_string(&golden).unwrap_or_default();
         if expected != actual {
-            mismatches.push(format!("{name}:\n--- expected ({})\n{expected}--- actual\n{actual}", golden.display()));
+            mismatches.push(format!(
+                "{name}:\n--- expected ({})\n{expected}--- actual\n{actual}",
+                golden.display()
+            ));
         }
     }
-    assert!(mismatches.is_empty(), "run with UPDATE_EXPECT=1 if intended:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "run with UPDATE_EXPECT=1 if intended:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[test]
@@ -65,12 +79,20 @@ path = "/opt/jobscout/resume.wasm"
 enabled = false
 "#;
     let manifest = manifest::parse(text, "plugins.toml", Path::new("/etc/jobscout")).unwrap();
-    let [greenhouse, parser] = &manifest.plugins[..] else { panic!("two plugins") };
-    assert_eq!(greenhouse.path, Path::new("/etc/jobscout/plugins/greenhouse.wasm"));
-    assert_eq!(greenhouse.config, [
-        ("boards".to_string(), "[\"acme\", \"globex\"]".to_string()),
-        ("page_size".to_string(), "100".to_string())
-    ]);
+    let [greenhouse, parser] = &manifest.plugins[..] else {
+        panic!("two plugins")
+    };
+    assert_eq!(
+        greenhouse.path,
+        Path::new("/etc/jobscout/plugins/greenhouse.wasm")
+    );
+    assert_eq!(
+        greenhouse.config,
+        [
+            ("boards".to_string(), "[\"acme\", \"globex\"]".to_string()),
+            ("page_size".to_string(), "100".to_string())
+        ]
+    );
     assert_eq!(greenhouse.limits.memory_bytes, 32 << 20);
     assert_eq!(greenhouse.limits.timeout, std::time::Duration::from_secs(5));
     assert_eq!(greenhouse.limits.max_concurrent_calls, 4, "default");

@@ -18,7 +18,10 @@ async fn a_plugin_replaced_on_disk_is_swapped_with_no_failed_request() {
     let original = std::fs::read(echo_wasm()).unwrap();
     std::fs::write(&plugin_path, &original).unwrap();
     let host = start_host(dir.path(), &entry("echo", "source", &plugin_path, "")).await;
-    assert_eq!(host.status("echo").unwrap().hash.unwrap(), sha256_hex(&original));
+    assert_eq!(
+        host.status("echo").unwrap().hash.unwrap(),
+        sha256_hex(&original)
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let served = Arc::new(AtomicUsize::new(0));
@@ -47,20 +50,29 @@ async fn a_plugin_replaced_on_disk_is_swapped_with_no_failed_request() {
         std::fs::write(&plugin_path, &rebuilt).unwrap();
         let report = host.reload().await;
         assert_eq!(report.loaded, ["echo"], "{report:?}");
-        assert_eq!(host.status("echo").unwrap().hash.unwrap(), sha256_hex(&rebuilt));
+        assert_eq!(
+            host.status("echo").unwrap().hash.unwrap(),
+            sha256_hex(&rebuilt)
+        );
         swaps.push(report.elapsed_ms);
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
     stop.store(true, Ordering::SeqCst);
     for worker in load {
         let failures = worker.await.unwrap();
-        assert!(failures.is_empty(), "failed requests during swaps: {failures:?}");
+        assert!(
+            failures.is_empty(),
+            "failed requests during swaps: {failures:?}"
+        );
     }
     assert!(served.load(Ordering::SeqCst) > 20, "the load actually ran");
 
     // Nothing changed: nothing is reloaded.
     let report = host.reload().await;
-    assert_eq!((report.loaded.len(), report.unchanged.as_slice()), (0, ["echo".to_string()].as_slice()));
+    assert_eq!(
+        (report.loaded.len(), report.unchanged.as_slice()),
+        (0, ["echo".to_string()].as_slice())
+    );
 }
 
 #[tokio::test]
@@ -80,9 +92,21 @@ async fn a_broken_new_build_leaves_the_old_one_serving_and_says_why() {
     assert_eq!(status.state, PluginState::Loaded);
     assert_eq!(status.hash.unwrap(), sha256_hex(&original));
     let reason = status.reason.unwrap();
-    assert!(reason.starts_with("reload failed, still serving version 0.1.0 ("), "{reason}");
-    assert!(reason.contains("is not a valid WebAssembly component"), "{reason}");
-    assert_eq!(host.search("echo", &query("old build", 1)).await.unwrap().len(), 1);
+    assert!(
+        reason.starts_with("reload failed, still serving version 0.1.0 ("),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("is not a valid WebAssembly component"),
+        "{reason}"
+    );
+    assert_eq!(
+        host.search("echo", &query("old build", 1))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // An invalid plugins.toml changes nothing either.
     write_manifest(dir.path(), "[[plugin]]\nid = 7\n");
@@ -92,7 +116,10 @@ async fn a_broken_new_build_leaves_the_old_one_serving_and_says_why() {
 
     // A fixed file is picked up, and a plugin dropped from the file is unloaded.
     std::fs::write(&plugin_path, &original).unwrap();
-    write_manifest(dir.path(), &entry("upper", "processor", &processor_wasm(), ""));
+    write_manifest(
+        dir.path(),
+        &entry("upper", "processor", &processor_wasm(), ""),
+    );
     let report = host.reload().await;
     assert_eq!(report.removed, ["echo"]);
     assert_eq!(report.loaded, ["upper"]);
@@ -110,7 +137,13 @@ async fn the_watcher_reloads_after_the_file_changes() {
         watch_debounce: Duration::from_millis(100),
         ..HostOptions::default()
     };
-    let host = start_host_with(dir.path(), &entry("echo", "source", &plugin_path, ""), "127.0.0.1", options).await;
+    let host = start_host_with(
+        dir.path(),
+        &entry("echo", "source", &plugin_path, ""),
+        "127.0.0.1",
+        options,
+    )
+    .await;
 
     // Replace the file the way a build does: write aside, then rename over it.
     let rebuilt = with_custom_section(&original, "watched");
@@ -118,11 +151,24 @@ async fn the_watcher_reloads_after_the_file_changes() {
     std::fs::write(&staging, &rebuilt).unwrap();
     std::fs::rename(&staging, &plugin_path).unwrap();
     let expected = sha256_hex(&rebuilt);
-    let swapped = eventually(Duration::from_secs(10), || host.status("echo").unwrap().hash.as_deref() == Some(&expected)).await;
-    assert!(swapped, "the watcher did not reload: {:?}", host.status("echo"));
+    let swapped = eventually(Duration::from_secs(10), || {
+        host.status("echo").unwrap().hash.as_deref() == Some(&expected)
+    })
+    .await;
+    assert!(
+        swapped,
+        "the watcher did not reload: {:?}",
+        host.status("echo")
+    );
 
     // Editing plugins.toml is picked up too.
-    write_manifest(dir.path(), &entry("echo", "source", &plugin_path, "enabled = false"));
-    let disabled = eventually(Duration::from_secs(10), || host.status("echo").unwrap().state == PluginState::Disabled).await;
+    write_manifest(
+        dir.path(),
+        &entry("echo", "source", &plugin_path, "enabled = false"),
+    );
+    let disabled = eventually(Duration::from_secs(10), || {
+        host.status("echo").unwrap().state == PluginState::Disabled
+    })
+    .await;
     assert!(disabled, "{:?}", host.status("echo"));
 }

@@ -22,17 +22,54 @@ async fn a_source_answers_searches_through_the_host() {
     )
     .await;
 
-    let postings = host.search("echo", &query("rust engineer", 3)).await.unwrap();
-    let titles: Vec<_> = postings.iter().map(|posting| posting.title.as_str()).collect();
-    assert_eq!(titles, ["rust engineer #0", "rust engineer #1", "rust engineer #2"]);
+    let postings = host
+        .search("echo", &query("rust engineer", 3))
+        .await
+        .unwrap();
+    let titles: Vec<_> = postings
+        .iter()
+        .map(|posting| posting.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["rust engineer #0", "rust engineer #1", "rust engineer #2"]
+    );
     assert_eq!(postings[1].source_id, "echo-1");
 
     let config = host.search("echo", &query("config", 1)).await.unwrap();
     assert_eq!(config[0].title, "hello");
     assert_eq!(
         config[0].extra,
-        [("greeting".to_string(), "hello".to_string()), ("retries".to_string(), "3".to_string())]
+        [
+            ("greeting".to_string(), "hello".to_string()),
+            ("retries".to_string(), "3".to_string())
+        ]
     );
+
+    // The echo source declares only `keywords`, `limit` and `cursor`: other fields are cleared.
+    let mut filtered = query("query", 7);
+    filtered.location = Some("Berlin".to_string());
+    filtered.remote_only = true;
+    filtered.posted_since = Some("2026-11-01T00:00:00Z".to_string());
+    filtered.cursor = Some("page-2".to_string());
+    let seen = host.search("echo", &filtered).await.unwrap();
+    assert_eq!(
+        seen[0].extra,
+        [
+            ("location".to_string(), "None".to_string()),
+            ("remote-only".to_string(), "false".to_string()),
+            ("posted-since".to_string(), "None".to_string()),
+            ("cursor".to_string(), "Some(\"page-2\")".to_string()),
+            ("limit".to_string(), "7".to_string()),
+        ]
+    );
+
+    // Printing goes to the log, not to the host's stdout, and does not fail the call.
+    assert!(host
+        .search("echo", &query("log", 1))
+        .await
+        .unwrap()
+        .is_empty());
 
     let error = host.search("echo", &query("fail", 1)).await.unwrap_err();
     assert_eq!(
@@ -47,7 +84,7 @@ async fn a_source_answers_searches_through_the_host() {
     assert_eq!(status.wit_version.as_deref(), Some("0.1.0"));
     let expected_hash = jobscout::plugins::loader::sha256_hex(&std::fs::read(echo_wasm()).unwrap());
     assert_eq!(status.hash.as_deref(), Some(expected_hash.as_str()));
-    assert_eq!((status.calls, status.failures), (3, 1));
+    assert_eq!((status.calls, status.failures), (5, 1));
     assert!(status.p50_ms.is_some() && status.p95_ms >= status.p50_ms);
     assert_eq!(host.sources(), ["echo"]);
 }
@@ -55,10 +92,20 @@ async fn a_source_answers_searches_through_the_host() {
 #[tokio::test]
 async fn a_processor_transforms_payloads_and_reports_typed_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let host = start_host(dir.path(), &entry("upper", "processor", &processor_wasm(), "")).await;
+    let host = start_host(
+        dir.path(),
+        &entry("upper", "processor", &processor_wasm(), ""),
+    )
+    .await;
 
-    let output = host.process("upper", &Payload::Text("cover letter".to_string())).await.unwrap();
-    assert!(matches!(output, Payload::Text(ref text) if text == "COVER LETTER"), "{output:?}");
+    let output = host
+        .process("upper", &Payload::Text("cover letter".to_string()))
+        .await
+        .unwrap();
+    assert!(
+        matches!(output, Payload::Text(ref text) if text == "COVER LETTER"),
+        "{output:?}"
+    );
 
     let refused = host
         .process(
@@ -76,8 +123,20 @@ async fn a_processor_transforms_payloads_and_reports_typed_errors() {
     );
 
     let wrong = host.search("upper", &query("x", 1)).await.unwrap_err();
-    assert!(matches!(wrong, PluginError::WrongKind { kind: PluginKind::Processor, .. }), "{wrong:?}");
-    assert!(matches!(host.search("nope", &query("x", 1)).await, Err(PluginError::NotFound(_))));
+    assert!(
+        matches!(
+            wrong,
+            PluginError::WrongKind {
+                kind: PluginKind::Processor,
+                ..
+            }
+        ),
+        "{wrong:?}"
+    );
+    assert!(matches!(
+        host.search("nope", &query("x", 1)).await,
+        Err(PluginError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -86,7 +145,11 @@ async fn broken_plugins_are_skipped_with_one_clear_reason_and_the_rest_load() {
     let corrupt = dir.path().join("corrupt.wasm");
     std::fs::write(&corrupt, b"\0asm but not really a component").unwrap();
     let future = dir.path().join("future.wasm");
-    std::fs::write(&future, with_wit_version(&std::fs::read(echo_wasm()).unwrap(), "0.2.0")).unwrap();
+    std::fs::write(
+        &future,
+        with_wit_version(&std::fs::read(echo_wasm()).unwrap(), "0.2.0"),
+    )
+    .unwrap();
     let missing = dir.path().join("missing.wasm");
 
     let body = [
@@ -105,26 +168,50 @@ async fn broken_plugins_are_skipped_with_one_clear_reason_and_the_rest_load() {
         assert_eq!(status.state, PluginState::Failed, "{id}: {status:?}");
         status.reason.unwrap()
     };
-    assert!(reason("missing").starts_with(&format!("file {} not found", missing.display())), "{}", reason("missing"));
-    assert!(reason("missing").contains("cargo xtask build-plugins"));
-    assert!(reason("corrupt").contains("is not a valid WebAssembly component"), "{}", reason("corrupt"));
-    assert_eq!(reason("future"), "built for jobscout:plugin@0.2, host supports 0.1");
     assert!(
-        reason("wrong-world").starts_with("it does not export the `job-source` world that kind = \"source\" needs"),
+        reason("missing").starts_with(&format!("file {} not found", missing.display())),
+        "{}",
+        reason("missing")
+    );
+    assert!(reason("missing").contains("cargo xtask build-plugins"));
+    assert!(
+        reason("corrupt").contains("is not a valid WebAssembly component"),
+        "{}",
+        reason("corrupt")
+    );
+    assert_eq!(
+        reason("future"),
+        "built for jobscout:plugin@0.2, host supports 0.1"
+    );
+    assert!(
+        reason("wrong-world")
+            .starts_with("it does not export the `job-source` world that kind = \"source\" needs"),
         "{}",
         reason("wrong-world")
     );
 
     let off = host.status("off").unwrap();
     assert_eq!(off.state, PluginState::Disabled);
-    assert_eq!(off.reason.as_deref(), Some("disabled in plugins.toml (line 28)"));
+    assert_eq!(
+        off.reason.as_deref(),
+        Some("disabled in plugins.toml (line 28)")
+    );
 
     let summary = host.summary();
     assert_eq!(
-        (summary.total, summary.loaded, summary.failed, summary.disabled, summary.paused),
+        (
+            summary.total,
+            summary.loaded,
+            summary.failed,
+            summary.disabled,
+            summary.paused
+        ),
         (6, 1, 4, 1, 0)
     );
-    assert_eq!(host.search("echo", &query("still", 1)).await.unwrap().len(), 1);
+    assert_eq!(
+        host.search("echo", &query("still", 1)).await.unwrap().len(),
+        1
+    );
     let unavailable = host.search("future", &query("x", 1)).await.unwrap_err();
     assert_eq!(
         unavailable.to_string(),
@@ -144,11 +231,17 @@ async fn an_invalid_or_missing_plugins_file_never_stops_start_up() {
     let settings = settings(&missing, &shared_cache_dir(), "");
     let host = jobscout::plugins::PluginHost::start_with(
         &settings,
-        jobscout::plugins::HostOptions { watch: false, ..Default::default() },
+        jobscout::plugins::HostOptions {
+            watch: false,
+            ..Default::default()
+        },
     )
     .await;
     assert_eq!(host.summary().total, 0);
-    assert!(host.manifest_error().unwrap().contains("cannot read the plugins file"));
+    assert!(host
+        .manifest_error()
+        .unwrap()
+        .contains("cannot read the plugins file"));
 }
 
 #[tokio::test]
@@ -156,15 +249,36 @@ async fn compiled_plugins_are_cached_on_disk_and_reused_at_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let manifest = write_manifest(dir.path(), &entry("echo", "source", &echo_wasm(), ""));
-    let options = || jobscout::plugins::HostOptions { watch: false, ..Default::default() };
+    let options = || jobscout::plugins::HostOptions {
+        watch: false,
+        ..Default::default()
+    };
 
-    let cold = jobscout::plugins::PluginHost::start_with(&settings(&manifest, &cache, ""), options()).await;
+    let cold =
+        jobscout::plugins::PluginHost::start_with(&settings(&manifest, &cache, ""), options())
+            .await;
     assert_eq!(cold.summary().loaded, 1);
-    assert_eq!(cold.compile_cache_stats(), Some((0, 1)), "first start compiles");
+    assert_eq!(
+        cold.compile_cache_stats(),
+        Some((0, 1)),
+        "first start compiles"
+    );
     drop(cold);
 
-    let warm = jobscout::plugins::PluginHost::start_with(&settings(&manifest, &cache, ""), options()).await;
+    let warm =
+        jobscout::plugins::PluginHost::start_with(&settings(&manifest, &cache, ""), options())
+            .await;
     assert_eq!(warm.summary().loaded, 1);
-    assert_eq!(warm.compile_cache_stats(), Some((1, 0)), "second start reads the cache");
-    assert_eq!(warm.search("echo", &query("cached", 2)).await.unwrap().len(), 2);
+    assert_eq!(
+        warm.compile_cache_stats(),
+        Some((1, 0)),
+        "second start reads the cache"
+    );
+    assert_eq!(
+        warm.search("echo", &query("cached", 2))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }

@@ -72,12 +72,13 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS idx_jobs_source ON jobs(source);
 CREATE INDEX IF NOT EXISTS idx_jobs_company ON jobs(company_normalized);
 CREATE INDEX IF NOT EXISTS idx_jobs_remote_type ON jobs(remote_type);
-CREATE INDEX IF NOT EXISTS idx_jobs_first_seen ON jobs(first_seen_at DESC);
 CREATE INDEX IF NOT EXISTS idx_jobs_job_url ON jobs(job_url_canonical);
 
--- Indexes matching the list endpoint's sort orders exactly.
+-- Indexes matching the list endpoint's sort orders exactly (`job_id` last, as in
+-- each ORDER BY, for a stable order across pages).
 CREATE INDEX IF NOT EXISTS idx_jobs_sort_relevance
-    ON jobs((coalesce(relevance_score, 0)) DESC, posted_at DESC NULLS LAST, first_seen_at DESC);
+    ON jobs((coalesce(relevance_score, 0)) DESC, posted_at DESC NULLS LAST, first_seen_at DESC, job_id);
 CREATE INDEX IF NOT EXISTS idx_jobs_sort_ai
-    ON jobs((coalesce(ai_score, 0)) DESC, posted_at DESC NULLS LAST, first_seen_at DESC);
-CREATE INDEX IF NOT EXISTS idx_jobs_sort_posted ON jobs(posted_at DESC NULLS LAST, first_seen_at DESC);
+    ON jobs((coalesce(ai_score, 0)) DESC, posted_at DESC NULLS LAST, first_seen_at DESC, job_id);
+CREATE INDEX IF NOT EXISTS idx_jobs_sort_posted ON jobs(posted_at DESC NULLS LAST, first_seen_at DESC, job_id);
+CREATE INDEX IF NOT EXISTS idx_jobs_sort_first_seen ON jobs(first_seen_at DESC, job_id);

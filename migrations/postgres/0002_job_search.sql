@@ -1,7 +1,10 @@
--- Full-text search for `GET /api/v1/jobs?q=`: a GIN index over the `simple`
--- tsvector of title, company and description. The list query repeats this exact
--- expression (see host/src/storage/jobs.rs) so the planner can use the index.
+-- Full-text search for `GET /api/v1/jobs?q=`: a stored `simple` tsvector of title,
+-- company and description with a GIN index. Stored (not an expression index) so that
+-- rechecks and ranking read the vector instead of re-parsing 2 KB descriptions.
 
-CREATE INDEX IF NOT EXISTS idx_jobs_search ON jobs USING gin (
-    to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(company, '') || ' ' || coalesce(description_text, ''))
-);
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS search_vector tsvector
+    GENERATED ALWAYS AS (
+        to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(company, '') || ' ' || coalesce(description_text, ''))
+    ) STORED;
+
+CREATE INDEX IF NOT EXISTS idx_jobs_search_vector ON jobs USING gin (search_vector);

@@ -78,9 +78,11 @@ CREATE INDEX IF NOT EXISTS idx_jobs_job_url ON jobs(job_url_canonical);
 -- Indexes that match the list endpoint's sort orders exactly, so a page is read
 -- in index order instead of sorting the whole table. (SQLite sorts NULL lowest,
 -- so DESC already puts missing dates last.)
+-- `job_id` ends each one because it ends each ORDER BY (a stable order across pages).
 CREATE INDEX IF NOT EXISTS idx_jobs_sort_relevance
-    ON jobs(coalesce(relevance_score, 0) DESC, posted_at DESC, first_seen_at DESC);
+    ON jobs(coalesce(relevance_score, 0) DESC, posted_at DESC, first_seen_at DESC, job_id);
 CREATE INDEX IF NOT EXISTS idx_jobs_sort_ai
-    ON jobs(coalesce(ai_score, 0) DESC, posted_at DESC, first_seen_at DESC);
-CREATE INDEX IF NOT EXISTS idx_jobs_sort_posted ON jobs(posted_at DESC, first_seen_at DESC);
+    ON jobs(coalesce(ai_score, 0) DESC, posted_at DESC, first_seen_at DESC, job_id);
+CREATE INDEX IF NOT EXISTS idx_jobs_sort_posted ON jobs(posted_at DESC, first_seen_at DESC, job_id);
+CREATE INDEX IF NOT EXISTS idx_jobs_sort_first_seen ON jobs(first_seen_at DESC, job_id);
 CREATE INDEX IF NOT EXISTS idx_jobs_remote_type ON jobs(remote_type);

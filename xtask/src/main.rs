@@ -24,7 +24,10 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
 }
 
 fn cargo() -> String {
@@ -36,11 +39,16 @@ fn ensure_wasm_target() -> anyhow::Result<()> {
         .args(["target", "list", "--installed"])
         .output()
         .context("running `rustup target list --installed` (is rustup on PATH?)")?;
-    if String::from_utf8_lossy(&installed.stdout).lines().any(|line| line.trim() == WASM_TARGET) {
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|line| line.trim() == WASM_TARGET)
+    {
         return Ok(());
     }
     println!("installing the {WASM_TARGET} target with rustup");
-    let status = Command::new("rustup").args(["target", "add", WASM_TARGET]).status()?;
+    let status = Command::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .status()?;
     if !status.success() {
         bail!("could not install the {WASM_TARGET} target; run `rustup target add {WASM_TARGET}` and retry");
     }
@@ -53,7 +61,13 @@ fn build_plugins() -> anyhow::Result<()> {
     let target_dir = plugins.join("target");
     let status = Command::new(cargo())
         .current_dir(&plugins)
-        .args(["build", "--release", "--target", WASM_TARGET, "--target-dir"])
+        .args([
+            "build",
+            "--release",
+            "--target",
+            WASM_TARGET,
+            "--target-dir",
+        ])
         .arg(&target_dir)
         .status()
         .context("running cargo")?;
@@ -66,12 +80,17 @@ fn build_plugins() -> anyhow::Result<()> {
     let mut wasm_files: Vec<PathBuf> = std::fs::read_dir(&out)
         .with_context(|| format!("reading {}", out.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "wasm"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "wasm")
+        })
         .collect();
     wasm_files.sort();
     println!("plugins built in {}:", out.display());
     for file in wasm_files {
-        let size = std::fs::metadata(&file).map(|metadata| metadata.len()).unwrap_or(0);
+        let size = std::fs::metadata(&file)
+            .map(|metadata| metadata.len())
+            .unwrap_or(0);
         println!("  {} ({} KiB)", file.display(), size / 1024);
     }
     Ok(())

@@ -67,6 +67,10 @@ pub struct Settings {
 
     // --- scrape defaults and scheduler ---
     pub scrape_interval_hours: u32,
+    /// Overrides the interval when set (seconds); for short cycles and tests.
+    pub scrape_interval_seconds: Option<u64>,
+    /// A source that has not answered by then counts as timed out in a run.
+    pub scrape_source_deadline_seconds: u64,
     pub default_search_query: String,
     pub default_location: String,
     pub scheduled_queries: Vec<String>,
@@ -88,6 +92,28 @@ pub struct Settings {
     pub plugins_file: PathBuf,
     pub plugin_cache_dir: PathBuf,
     pub egress_allow_local: Vec<String>,
+
+    // --- users and rate limits ---
+    /// HS256 secret of the Supabase project: access tokens are then verified locally.
+    pub supabase_jwt_secret: Option<String>,
+    /// JWKS of the Supabase project (asymmetric signing keys), verified locally too.
+    pub supabase_jwks_url: Option<String>,
+    pub supabase_timeout: Duration,
+    pub auth_cache_max_entries: u64,
+    pub auth_cache_ttl: Duration,
+    pub user_refresh_interval: Duration,
+    /// Requests per minute per signed-in user on user routes; 0 turns the limit off.
+    pub rate_limit_user_per_minute: u32,
+    /// Requests per minute per client IP on `/api/v1`; 0 turns the limit off.
+    pub rate_limit_ip_per_minute: u32,
+    /// Keys a limiter holds before idle ones are swept.
+    pub rate_limit_max_keys: usize,
+    pub rate_limit_apply_pack_per_minute: u32,
+    pub rate_limit_job_capture_per_hour: u32,
+    pub rate_limit_kb_index_per_hour: u32,
+    pub rate_limit_kb_query_per_minute: u32,
+    pub saved_searches_max_free: u32,
+    pub saved_searches_max_paid: u32,
 }
 
 /// The result of reading settings: the values (defaults where a value was bad)
@@ -134,10 +160,13 @@ impl Settings {
         let src = &mut source;
         let host_text = src.string("host", "0.0.0.0");
         let host = host_text.parse::<IpAddr>().unwrap_or_else(|_| {
-            src.problem("host", &host_text, "an IP address such as 0.0.0.0 or 127.0.0.1");
+            src.problem(
+                "host",
+                &host_text,
+                "an IP address such as 0.0.0.0 or 127.0.0.1",
+            );
             IpAddr::from([0, 0, 0, 0])
         });
-
 
         let log_format = match src.choice("log_format", "pretty", &["pretty", "json"]) {
             "json" => LogFormat::Json,
@@ -153,39 +182,135 @@ impl Settings {
             debug: src.boolean("debug", false),
             host,
             port: src.number("port", 8000, 1, 65535),
-            request_timeout: Duration::from_secs(src.number("request_timeout_seconds", 30, 1, 3600)),
+            request_timeout: Duration::from_secs(src.number(
+                "request_timeout_seconds",
+                30,
+                1,
+                3600,
+            )),
             max_body_bytes: src.number("max_body_bytes", 1024 * 1024, 1024, 1024 * 1024 * 1024),
             shutdown_grace: Duration::from_secs(src.number("shutdown_grace_seconds", 20, 0, 3600)),
-            jobs_cache_ttl: Duration::from_millis(src.number("jobs_cache_ttl_ms", 5000, 0, 3_600_000)),
+            jobs_cache_ttl: Duration::from_millis(src.number(
+                "jobs_cache_ttl_ms",
+                5000,
+                0,
+                3_600_000,
+            )),
             log_format,
             log_level: src.string("log", "info"),
             cors_origins,
             database,
             database_max_connections: src.number("database_max_connections", 10, 1, 1000),
-            database_connect_timeout: Duration::from_secs(src.number("database_connect_timeout_seconds", 5, 1, 300)),
+            database_connect_timeout: Duration::from_secs(src.number(
+                "database_connect_timeout_seconds",
+                5,
+                1,
+                300,
+            )),
             admin_token: src.optional_string("admin_token"),
-            supabase_url: src.optional_string("supabase_url"),
+            supabase_url: http_url(src, "supabase_url"),
             supabase_anon_key: src.optional_string("supabase_anon_key"),
             scrape_interval_hours: src.number("scrape_interval_hours", 6, 1, 24 * 30),
+            scrape_interval_seconds: src
+                .optional_string("scrape_interval_seconds")
+                .is_some()
+                .then(|| src.number("scrape_interval_seconds", 3600_u64, 1, 30 * 24 * 3600)),
+            scrape_source_deadline_seconds: src.number(
+                "scrape_source_deadline_seconds",
+                60,
+                1,
+                3600,
+            ),
             default_search_query: src.string("default_search_query", "automation engineer"),
             default_location: src.string("default_location", "Remote"),
             scheduled_queries: src.list("scheduled_queries", &[]),
             scheduled_queries_preset: src
-                .choice("scheduled_queries_preset", "tech_plus_120", &["tech_plus_120", "tech_core_60"])
+                .choice(
+                    "scheduled_queries_preset",
+                    "tech_plus_120",
+                    &["tech_plus_120", "tech_core_60"],
+                )
                 .to_string(),
             scheduled_queries_per_run: src.number("scheduled_queries_per_run", 2, 1, 100),
-            scheduled_scrape_max_results_per_source: src.number("scheduled_scrape_max_results_per_source", 100, 1, 10_000),
+            scheduled_scrape_max_results_per_source: src.number(
+                "scheduled_scrape_max_results_per_source",
+                100,
+                1,
+                10_000,
+            ),
             scheduled_scrape_concurrency: src.number("scheduled_scrape_concurrency", 8, 1, 64),
             public_scrape_enabled: src.boolean("public_scrape_enabled", false),
             public_scrape_max_concurrent: src.number("public_scrape_max_concurrent", 2, 1, 64),
-            public_scrape_rate_limit_per_hour: src.number("public_scrape_rate_limit_per_hour", 10, 1, 100_000),
+            public_scrape_rate_limit_per_hour: src.number(
+                "public_scrape_rate_limit_per_hour",
+                10,
+                1,
+                100_000,
+            ),
             public_scrape_default_location: src.string("public_scrape_default_location", "Remote"),
-            public_scrape_max_results_per_source: src.number("public_scrape_max_results_per_source", 100, 1, 10_000),
+            public_scrape_max_results_per_source: src.number(
+                "public_scrape_max_results_per_source",
+                100,
+                1,
+                10_000,
+            ),
             public_scrape_concurrency: src.number("public_scrape_concurrency", 8, 1, 64),
             trusted_proxies,
             plugins_file: PathBuf::from(src.string("plugins_file", "plugins.toml")),
-            plugin_cache_dir: PathBuf::from(src.string("plugin_cache_dir", ".jobscout-cache/plugins")),
+            plugin_cache_dir: PathBuf::from(
+                src.string("plugin_cache_dir", ".jobscout-cache/plugins"),
+            ),
             egress_allow_local: src.list("egress_allow_local", &[]),
+            supabase_jwt_secret: src.optional_string("supabase_jwt_secret"),
+            supabase_jwks_url: http_url(src, "supabase_jwks_url"),
+            supabase_timeout: Duration::from_millis(src.number(
+                "supabase_timeout_ms",
+                10_000,
+                100,
+                120_000,
+            )),
+            auth_cache_max_entries: src.number("auth_cache_max_entries", 10_000, 0, 10_000_000),
+            auth_cache_ttl: Duration::from_secs(src.number(
+                "auth_cache_ttl_seconds",
+                300,
+                0,
+                86_400,
+            )),
+            user_refresh_interval: Duration::from_secs(src.number(
+                "user_refresh_seconds",
+                600,
+                0,
+                86_400,
+            )),
+            rate_limit_user_per_minute: src.number("rate_limit_user_per_minute", 300, 0, 1_000_000),
+            rate_limit_ip_per_minute: src.number("rate_limit_ip_per_minute", 0, 0, 1_000_000),
+            rate_limit_max_keys: src.number("rate_limit_max_keys", 100_000, 100, 100_000_000),
+            rate_limit_apply_pack_per_minute: src.number(
+                "rate_limit_apply_pack_per_minute",
+                10,
+                1,
+                1_000_000,
+            ),
+            rate_limit_job_capture_per_hour: src.number(
+                "rate_limit_job_capture_per_hour",
+                30,
+                1,
+                1_000_000,
+            ),
+            rate_limit_kb_index_per_hour: src.number(
+                "rate_limit_kb_index_per_hour",
+                20,
+                1,
+                1_000_000,
+            ),
+            rate_limit_kb_query_per_minute: src.number(
+                "rate_limit_kb_query_per_minute",
+                30,
+                1,
+                1_000_000,
+            ),
+            saved_searches_max_free: src.number("saved_searches_max_free", 10, 0, 100_000),
+            saved_searches_max_paid: src.number("saved_searches_max_paid", 50, 0, 100_000),
         };
 
         let problems = source.take_problems();
@@ -211,7 +336,9 @@ impl Settings {
     /// The resolved settings as `NAME=value` lines with secrets masked.
     pub fn describe(&self) -> Vec<(String, String)> {
         let mask = |value: &Option<String>| match value {
-            Some(secret) if !secret.is_empty() => format!("set ({} chars, masked)", secret.chars().count()),
+            Some(secret) if !secret.is_empty() => {
+                format!("set ({} chars, masked)", secret.chars().count())
+            }
             _ => "unset".to_string(),
         };
         let database = match &self.database {
@@ -223,41 +350,181 @@ impl Settings {
             ("DEBUG", self.debug.to_string()),
             ("HOST", self.host.to_string()),
             ("PORT", self.port.to_string()),
-            ("REQUEST_TIMEOUT_SECONDS", self.request_timeout.as_secs().to_string()),
+            (
+                "REQUEST_TIMEOUT_SECONDS",
+                self.request_timeout.as_secs().to_string(),
+            ),
             ("MAX_BODY_BYTES", self.max_body_bytes.to_string()),
-            ("SHUTDOWN_GRACE_SECONDS", self.shutdown_grace.as_secs().to_string()),
-            ("JOBS_CACHE_TTL_MS", self.jobs_cache_ttl.as_millis().to_string()),
-            ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
+            (
+                "SHUTDOWN_GRACE_SECONDS",
+                self.shutdown_grace.as_secs().to_string(),
+            ),
+            (
+                "JOBS_CACHE_TTL_MS",
+                self.jobs_cache_ttl.as_millis().to_string(),
+            ),
+            (
+                "LOG_FORMAT",
+                format!("{:?}", self.log_format).to_lowercase(),
+            ),
             ("LOG", self.log_level.clone()),
             ("CORS_ORIGINS", self.cors_origins.join(",")),
             ("DATABASE", database),
-            ("DATABASE_MAX_CONNECTIONS", self.database_max_connections.to_string()),
-            ("DATABASE_CONNECT_TIMEOUT_SECONDS", self.database_connect_timeout.as_secs().to_string()),
+            (
+                "DATABASE_MAX_CONNECTIONS",
+                self.database_max_connections.to_string(),
+            ),
+            (
+                "DATABASE_CONNECT_TIMEOUT_SECONDS",
+                self.database_connect_timeout.as_secs().to_string(),
+            ),
             ("ADMIN_TOKEN", mask(&self.admin_token)),
-            ("SUPABASE_URL", self.supabase_url.clone().unwrap_or_else(|| "unset".into())),
+            (
+                "SUPABASE_URL",
+                self.supabase_url.clone().unwrap_or_else(|| "unset".into()),
+            ),
             ("SUPABASE_ANON_KEY", mask(&self.supabase_anon_key)),
-            ("SCRAPE_INTERVAL_HOURS", self.scrape_interval_hours.to_string()),
+            (
+                "SCRAPE_INTERVAL_HOURS",
+                self.scrape_interval_hours.to_string(),
+            ),
+            (
+                "SCRAPE_INTERVAL_SECONDS",
+                self.scrape_interval_seconds
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "unset".into()),
+            ),
+            (
+                "SCRAPE_SOURCE_DEADLINE_SECONDS",
+                self.scrape_source_deadline_seconds.to_string(),
+            ),
             ("DEFAULT_SEARCH_QUERY", self.default_search_query.clone()),
             ("DEFAULT_LOCATION", self.default_location.clone()),
             ("SCHEDULED_QUERIES", self.scheduled_queries.join(",")),
-            ("SCHEDULED_QUERIES_PRESET", self.scheduled_queries_preset.clone()),
-            ("SCHEDULED_QUERIES_PER_RUN", self.scheduled_queries_per_run.to_string()),
-            ("SCHEDULED_SCRAPE_MAX_RESULTS_PER_SOURCE", self.scheduled_scrape_max_results_per_source.to_string()),
-            ("SCHEDULED_SCRAPE_CONCURRENCY", self.scheduled_scrape_concurrency.to_string()),
-            ("PUBLIC_SCRAPE_ENABLED", self.public_scrape_enabled.to_string()),
-            ("PUBLIC_SCRAPE_MAX_CONCURRENT", self.public_scrape_max_concurrent.to_string()),
-            ("PUBLIC_SCRAPE_RATE_LIMIT_PER_HOUR", self.public_scrape_rate_limit_per_hour.to_string()),
-            ("PUBLIC_SCRAPE_DEFAULT_LOCATION", self.public_scrape_default_location.clone()),
-            ("PUBLIC_SCRAPE_MAX_RESULTS_PER_SOURCE", self.public_scrape_max_results_per_source.to_string()),
-            ("PUBLIC_SCRAPE_CONCURRENCY", self.public_scrape_concurrency.to_string()),
-            ("TRUSTED_PROXIES", self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+            (
+                "SCHEDULED_QUERIES_PRESET",
+                self.scheduled_queries_preset.clone(),
+            ),
+            (
+                "SCHEDULED_QUERIES_PER_RUN",
+                self.scheduled_queries_per_run.to_string(),
+            ),
+            (
+                "SCHEDULED_SCRAPE_MAX_RESULTS_PER_SOURCE",
+                self.scheduled_scrape_max_results_per_source.to_string(),
+            ),
+            (
+                "SCHEDULED_SCRAPE_CONCURRENCY",
+                self.scheduled_scrape_concurrency.to_string(),
+            ),
+            (
+                "PUBLIC_SCRAPE_ENABLED",
+                self.public_scrape_enabled.to_string(),
+            ),
+            (
+                "PUBLIC_SCRAPE_MAX_CONCURRENT",
+                self.public_scrape_max_concurrent.to_string(),
+            ),
+            (
+                "PUBLIC_SCRAPE_RATE_LIMIT_PER_HOUR",
+                self.public_scrape_rate_limit_per_hour.to_string(),
+            ),
+            (
+                "PUBLIC_SCRAPE_DEFAULT_LOCATION",
+                self.public_scrape_default_location.clone(),
+            ),
+            (
+                "PUBLIC_SCRAPE_MAX_RESULTS_PER_SOURCE",
+                self.public_scrape_max_results_per_source.to_string(),
+            ),
+            (
+                "PUBLIC_SCRAPE_CONCURRENCY",
+                self.public_scrape_concurrency.to_string(),
+            ),
+            (
+                "TRUSTED_PROXIES",
+                self.trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             ("PLUGINS_FILE", self.plugins_file.display().to_string()),
-            ("PLUGIN_CACHE_DIR", self.plugin_cache_dir.display().to_string()),
+            (
+                "PLUGIN_CACHE_DIR",
+                self.plugin_cache_dir.display().to_string(),
+            ),
             ("EGRESS_ALLOW_LOCAL", self.egress_allow_local.join(",")),
+            ("SUPABASE_JWT_SECRET", mask(&self.supabase_jwt_secret)),
+            (
+                "SUPABASE_JWKS_URL",
+                self.supabase_jwks_url
+                    .clone()
+                    .unwrap_or_else(|| "unset".into()),
+            ),
+            (
+                "SUPABASE_TIMEOUT_MS",
+                self.supabase_timeout.as_millis().to_string(),
+            ),
+            (
+                "AUTH_CACHE_MAX_ENTRIES",
+                self.auth_cache_max_entries.to_string(),
+            ),
+            (
+                "AUTH_CACHE_TTL_SECONDS",
+                self.auth_cache_ttl.as_secs().to_string(),
+            ),
+            (
+                "USER_REFRESH_SECONDS",
+                self.user_refresh_interval.as_secs().to_string(),
+            ),
+            (
+                "RATE_LIMIT_USER_PER_MINUTE",
+                self.rate_limit_user_per_minute.to_string(),
+            ),
+            (
+                "RATE_LIMIT_IP_PER_MINUTE",
+                self.rate_limit_ip_per_minute.to_string(),
+            ),
+            ("RATE_LIMIT_MAX_KEYS", self.rate_limit_max_keys.to_string()),
+            (
+                "RATE_LIMIT_APPLY_PACK_PER_MINUTE",
+                self.rate_limit_apply_pack_per_minute.to_string(),
+            ),
+            (
+                "RATE_LIMIT_JOB_CAPTURE_PER_HOUR",
+                self.rate_limit_job_capture_per_hour.to_string(),
+            ),
+            (
+                "RATE_LIMIT_KB_INDEX_PER_HOUR",
+                self.rate_limit_kb_index_per_hour.to_string(),
+            ),
+            (
+                "RATE_LIMIT_KB_QUERY_PER_MINUTE",
+                self.rate_limit_kb_query_per_minute.to_string(),
+            ),
+            (
+                "SAVED_SEARCHES_MAX_FREE",
+                self.saved_searches_max_free.to_string(),
+            ),
+            (
+                "SAVED_SEARCHES_MAX_PAID",
+                self.saved_searches_max_paid.to_string(),
+            ),
         ];
         rows.into_iter()
             .map(|(name, value)| (format!("{PREFIX}{name}"), value))
             .collect()
+    }
+}
+
+impl Settings {
+    /// Time between scheduled scrapes.
+    pub fn scrape_interval(&self) -> Duration {
+        match self.scrape_interval_seconds {
+            Some(seconds) => Duration::from_secs(seconds),
+            None => Duration::from_secs(u64::from(self.scrape_interval_hours) * 3600),
+        }
     }
 }
 
@@ -266,9 +533,12 @@ fn is_chrome_extension_origin(origin: &str) -> bool {
     match lower.strip_prefix("chrome-extension://") {
         Some(id) => {
             !id.is_empty()
-                && id
-                    .bytes()
-                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_' || byte == b'-')
+                && id.bytes().all(|byte| {
+                    byte.is_ascii_lowercase()
+                        || byte.is_ascii_digit()
+                        || byte == b'_'
+                        || byte == b'-'
+                })
         }
         None => false,
     }
@@ -287,7 +557,11 @@ fn cors_origins(src: &mut SettingsSource) -> Vec<String> {
     for origin in origins {
         let origin = origin.trim_end_matches('/').to_string();
         if origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://") {
-            src.problem("cors_origins", &origin, "origins such as https://example.com (scheme and host, no path)");
+            src.problem(
+                "cors_origins",
+                &origin,
+                "origins such as https://example.com (scheme and host, no path)",
+            );
             continue;
         }
         if !unique.contains(&origin) {
@@ -304,10 +578,17 @@ fn database_target(src: &mut SettingsSource) -> DatabaseTarget {
         Some(url) if !use_sqlite => {
             if url.starts_with("postgres://") || url.starts_with("postgresql://") {
                 DatabaseTarget::Postgres(url)
-            } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            } else if let Some(path) = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+            {
                 let path = path.split('?').next().unwrap_or(path);
                 if path.is_empty() {
-                    src.problem("database_url", &url, "sqlite://<file path> with a file path");
+                    src.problem(
+                        "database_url",
+                        &url,
+                        "sqlite://<file path> with a file path",
+                    );
                     DatabaseTarget::Sqlite(sqlite_path)
                 } else {
                     DatabaseTarget::Sqlite(PathBuf::from(path))
@@ -325,12 +606,27 @@ fn database_target(src: &mut SettingsSource) -> DatabaseTarget {
     }
 }
 
+/// An optional http(s) URL setting, without a trailing slash.
+fn http_url(src: &mut SettingsSource, name: &str) -> Option<String> {
+    let url = src.optional_string(name)?;
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Some(url.trim_end_matches('/').to_string())
+    } else {
+        src.problem(name, &url, "an http:// or https:// URL");
+        None
+    }
+}
+
 fn ip_list(src: &mut SettingsSource, name: &str) -> Vec<IpAddr> {
     let mut addresses = Vec::new();
     for item in src.list(name, &[]) {
         match item.parse::<IpAddr>() {
             Ok(address) => addresses.push(address),
-            Err(_) => src.problem(name, &item, "a list of IP addresses such as 10.0.0.1,10.0.0.2"),
+            Err(_) => src.problem(
+                name,
+                &item,
+                "a list of IP addresses such as 10.0.0.1,10.0.0.2",
+            ),
         }
     }
     addresses
@@ -365,7 +661,10 @@ mod tests {
         let settings = loaded.settings;
         assert_eq!(settings.port, 8000);
         assert_eq!(settings.host.to_string(), "0.0.0.0");
-        assert_eq!(settings.database, DatabaseTarget::Sqlite("jobscout.db".into()));
+        assert_eq!(
+            settings.database,
+            DatabaseTarget::Sqlite("jobscout.db".into())
+        );
         assert!(settings.admin_token.is_none());
         assert!(!settings.public_scrape_enabled);
     }
@@ -374,17 +673,25 @@ mod tests {
     fn postgres_url_selects_postgres_unless_use_sqlite() {
         let url = "postgres://postgres@127.0.0.1:5432/test";
         assert_eq!(
-            settings(&[("JOBSCOUT_DATABASE_URL", url)]).settings.database,
+            settings(&[("JOBSCOUT_DATABASE_URL", url)])
+                .settings
+                .database,
             DatabaseTarget::Postgres(url.into())
         );
         assert_eq!(
-            settings(&[("JOBSCOUT_DATABASE_URL", url), ("JOBSCOUT_USE_SQLITE", "true"), ("JOBSCOUT_SQLITE_PATH", "x.db")])
-                .settings
-                .database,
+            settings(&[
+                ("JOBSCOUT_DATABASE_URL", url),
+                ("JOBSCOUT_USE_SQLITE", "true"),
+                ("JOBSCOUT_SQLITE_PATH", "x.db")
+            ])
+            .settings
+            .database,
             DatabaseTarget::Sqlite("x.db".into())
         );
         assert_eq!(
-            settings(&[("JOBSCOUT_DATABASE_URL", "sqlite://data/j.db?mode=rwc")]).settings.database,
+            settings(&[("JOBSCOUT_DATABASE_URL", "sqlite://data/j.db?mode=rwc")])
+                .settings
+                .database,
             DatabaseTarget::Sqlite("data/j.db".into())
         );
     }
@@ -398,7 +705,11 @@ mod tests {
             ("JOBSCOUT_LOG_FORMAT", "xml"),
             ("JOBSCOUT_TRUSTED_PROXIES", "10.0.0.1,proxy"),
         ]);
-        let variables: Vec<_> = loaded.problems.iter().map(|p| p.variable.as_str()).collect();
+        let variables: Vec<_> = loaded
+            .problems
+            .iter()
+            .map(|p| p.variable.as_str())
+            .collect();
         assert_eq!(
             variables,
             [
@@ -410,8 +721,15 @@ mod tests {
             ]
         );
         let message = loaded.into_result().unwrap_err();
-        assert!(message.contains("JOBSCOUT_PORT=\"http\" is not valid: expected a number from 1 to 65535"), "{message}");
-        assert!(!message.contains("hunter2"), "passwords never appear in messages: {message}");
+        assert!(
+            message
+                .contains("JOBSCOUT_PORT=\"http\" is not valid: expected a number from 1 to 65535"),
+            "{message}"
+        );
+        assert!(
+            !message.contains("hunter2"),
+            "passwords never appear in messages: {message}"
+        );
     }
 
     #[test]
@@ -423,7 +741,11 @@ mod tests {
         ] {
             let loaded = settings(&[("JOBSCOUT_CORS_ORIGINS", value)]);
             assert!(loaded.problems.is_empty(), "{value}: {:?}", loaded.problems);
-            assert_eq!(loaded.settings.cors_origins, ["https://a.example", "https://b.example"], "{value}");
+            assert_eq!(
+                loaded.settings.cors_origins,
+                ["https://a.example", "https://b.example"],
+                "{value}"
+            );
         }
         let single = settings(&[("JOBSCOUT_CORS_ORIGINS", "https://only.example")]).settings;
         assert_eq!(single.cors_origins, ["https://only.example"]);
@@ -447,12 +769,46 @@ mod tests {
     fn describe_masks_secrets() {
         let settings = settings(&[
             ("JOBSCOUT_ADMIN_TOKEN", "s3cret-token"),
-            ("JOBSCOUT_DATABASE_URL", "postgres://app:pa55@db.internal/jobscout"),
+            (
+                "JOBSCOUT_DATABASE_URL",
+                "postgres://app:pa55@db.internal/jobscout",
+            ),
         ])
         .settings;
         let text = format!("{:?}", settings.describe());
         assert!(!text.contains("s3cret-token"), "{text}");
         assert!(!text.contains("pa55"), "{text}");
-        assert!(text.contains("postgres://app:***@db.internal/jobscout"), "{text}");
+        assert!(
+            text.contains("postgres://app:***@db.internal/jobscout"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn user_secrets_are_masked_and_urls_checked() {
+        let loaded = settings(&[
+            ("JOBSCOUT_SUPABASE_ANON_KEY", "anon-key-value"),
+            ("JOBSCOUT_SUPABASE_JWT_SECRET", "jwt-secret-value"),
+            ("JOBSCOUT_SUPABASE_URL", "https://project.supabase.co/"),
+            ("JOBSCOUT_SUPABASE_JWKS_URL", "ftp://keys"),
+        ]);
+        let variables: Vec<_> = loaded
+            .problems
+            .iter()
+            .map(|p| p.variable.as_str())
+            .collect();
+        assert_eq!(variables, ["JOBSCOUT_SUPABASE_JWKS_URL"]);
+        let settings = loaded.settings;
+        assert_eq!(
+            settings.supabase_url.as_deref(),
+            Some("https://project.supabase.co")
+        );
+        assert_eq!(settings.rate_limit_apply_pack_per_minute, 10);
+        assert_eq!(settings.rate_limit_job_capture_per_hour, 30);
+        let text = format!("{:?}", settings.describe());
+        assert!(
+            !text.contains("anon-key-value") && !text.contains("jwt-secret-value"),
+            "{text}"
+        );
     }
 }

@@ -139,7 +139,12 @@ impl SettingsSource {
     }
 
     /// One of a fixed set of words (case-insensitive); returns the canonical word.
-    pub fn choice(&mut self, name: &str, default: &'static str, allowed: &[&'static str]) -> &'static str {
+    pub fn choice(
+        &mut self,
+        name: &str,
+        default: &'static str,
+        allowed: &[&'static str],
+    ) -> &'static str {
         let Some(value) = self.optional_string(name) else {
             return default;
         };
@@ -201,7 +206,10 @@ pub fn parse_list(value: &str) -> Result<Vec<String>, String> {
                     .filter(|item| !item.is_empty())
                     .collect()
             })
-            .map_err(|_| "a JSON array of strings such as [\"a\",\"b\"] or a comma list such as a,b".to_string());
+            .map_err(|_| {
+                "a JSON array of strings such as [\"a\",\"b\"] or a comma list such as a,b"
+                    .to_string()
+            });
     }
     Ok(trimmed
         .split(',')
@@ -261,7 +269,10 @@ mod tests {
             ("JOBSCOUT_PUBLIC_SCRAPE_ENABLED", "maybe"),
         ]);
         assert!(source.boolean("debug", false));
-        assert_eq!(source.choice("log_format", "pretty", &["pretty", "json"]), "json");
+        assert_eq!(
+            source.choice("log_format", "pretty", &["pretty", "json"]),
+            "json"
+        );
         assert!(!source.boolean("public_scrape_enabled", false));
         let problems = source.take_problems();
         assert_eq!(problems.len(), 1);
@@ -270,7 +281,8 @@ mod tests {
 
     #[test]
     fn unread_variables_are_listed_as_unknown() {
-        let mut source = SettingsSource::from_pairs([("JOBSCOUT_PORTT", "1"), ("JOBSCOUT_HOST", "::")]);
+        let mut source =
+            SettingsSource::from_pairs([("JOBSCOUT_PORTT", "1"), ("JOBSCOUT_HOST", "::")]);
         source.raw("host");
         assert_eq!(source.unknown_variables(), ["JOBSCOUT_PORTT"]);
     }

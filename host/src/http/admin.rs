@@ -40,7 +40,8 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response> {
     let body = state
         .cache
         .get_or_compute("admin/stats".to_string(), || async move {
-            let (catalogue, latest) = tokio::try_join!(jobs::catalogue_stats(&pool), runs::latest_run(&pool))?;
+            let (catalogue, latest) =
+                tokio::try_join!(jobs::catalogue_stats(&pool), runs::latest_run(&pool))?;
             let response = StatsResponse {
                 total_jobs: catalogue.total_jobs,
                 jobs_last_24h: catalogue.jobs_last_24h,
@@ -49,7 +50,8 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response> {
                 last_run_at: latest.as_ref().and_then(|run| run.finished_at),
                 last_run_jobs_new: latest.map(|run| run.jobs_new).unwrap_or(0),
             };
-            let body = serde_json::to_vec(&response).map_err(|error| Error::Internal(error.into()))?;
+            let body =
+                serde_json::to_vec(&response).map_err(|error| Error::Internal(error.into()))?;
             Ok::<_, Error>(Bytes::from(body))
         })
         .await?;

@@ -44,10 +44,15 @@ pub async fn list_plugins(_admin: AdminAuth, State(state): State<AppState>) -> J
 #[utoipa::path(post, path = "/api/v1/admin/plugins/reload", tag = "admin",
     responses((status = 200, body = ReloadReport), (status = 400, description = "plugins.toml is invalid; nothing changed"),
         (status = 401), (status = 403), (status = 503)))]
-pub async fn reload_plugins(_admin: AdminAuth, State(state): State<AppState>) -> Result<Json<ReloadReport>> {
+pub async fn reload_plugins(
+    _admin: AdminAuth,
+    State(state): State<AppState>,
+) -> Result<Json<ReloadReport>> {
     let report = state.plugins.reload().await;
     if let Some(message) = &report.manifest_error {
-        return Err(Error::BadRequest(format!("plugins file not applied, plugins unchanged: {message}")));
+        return Err(Error::BadRequest(format!(
+            "plugins file not applied, plugins unchanged: {message}"
+        )));
     }
     Ok(Json(report))
 }
@@ -61,7 +66,11 @@ pub async fn enable_plugin(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<PluginStatus>> {
-    state.plugins.set_enabled(&id, true).map(Json).map_err(admin_error)
+    state
+        .plugins
+        .set_enabled(&id, true)
+        .map(Json)
+        .map_err(admin_error)
 }
 
 /// Stops calls to a plugin until it is enabled again (or the process restarts).
@@ -73,7 +82,11 @@ pub async fn disable_plugin(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<PluginStatus>> {
-    state.plugins.set_enabled(&id, false).map(Json).map_err(admin_error)
+    state
+        .plugins
+        .set_enabled(&id, false)
+        .map(Json)
+        .map_err(admin_error)
 }
 
 fn admin_error(error: PluginError) -> Error {

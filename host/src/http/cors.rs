@@ -29,7 +29,9 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
     let allowed = state.settings.is_origin_allowed(&origin);
 
     if request.method() == Method::OPTIONS {
-        let is_preflight = request.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let is_preflight = request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
         if is_preflight {
             return preflight(&origin, allowed, request.headers());
         }
@@ -37,9 +39,18 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
             let mut response = StatusCode::NO_CONTENT.into_response();
             let headers = response.headers_mut();
             allow_origin(headers, &origin);
-            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(OPTIONS_METHODS));
-            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("*"));
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static(OPTIONS_METHODS),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("*"),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("86400"),
+            );
             return response;
         }
     }
@@ -48,7 +59,10 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
     let headers = response.headers_mut();
     if allowed {
         allow_origin(headers, &origin);
-        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED_HEADERS),
+        );
     }
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
     response
@@ -61,26 +75,40 @@ fn preflight(origin: &str, allowed: bool, request_headers: &HeaderMap) -> Respon
             axum::Json(serde_json::json!({"detail": "Disallowed CORS origin"})),
         )
             .into_response();
-        response.headers_mut().insert(header::VARY, HeaderValue::from_static("Origin"));
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Origin"));
         return response;
     }
     let mut response = Response::new(Body::from("OK"));
     let headers = response.headers_mut();
     allow_origin(headers, origin);
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(PREFLIGHT_METHODS));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(PREFLIGHT_METHODS),
+    );
     // With credentials a literal `*` is not honoured by browsers: echo what was asked.
     if let Some(requested) = request_headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested.clone());
     }
-    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
     headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     response
 }
 
 fn allow_origin(headers: &mut HeaderMap, origin: &str) {
     if let Ok(value) = HeaderValue::from_str(origin) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-        headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
     }
 }

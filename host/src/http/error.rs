@@ -36,7 +36,10 @@ pub enum Error {
 
     /// 429: too many requests; `Retry-After` is set from the seconds given.
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after_seconds: u64 },
+    TooManyRequests {
+        message: String,
+        retry_after_seconds: u64,
+    },
 
     /// 503: a dependency (the database, an identity provider) is unavailable.
     #[error("{0}")]
@@ -96,6 +99,28 @@ impl Error {
         }
     }
 
+    /// A copy of an error that several waiters share (one cache computation). The
+    /// cause of an internal error is kept as text.
+    pub fn duplicate(&self) -> Self {
+        match self {
+            Error::BadRequest(message) => Error::BadRequest(message.clone()),
+            Error::Unauthorized(message) => Error::Unauthorized(message.clone()),
+            Error::Forbidden(message) => Error::Forbidden(message.clone()),
+            Error::NotFound(message) => Error::NotFound(message.clone()),
+            Error::PayloadTooLarge(message) => Error::PayloadTooLarge(message.clone()),
+            Error::Validation(issues) => Error::Validation(issues.clone()),
+            Error::TooManyRequests {
+                message,
+                retry_after_seconds,
+            } => Error::TooManyRequests {
+                message: message.clone(),
+                retry_after_seconds: *retry_after_seconds,
+            },
+            Error::Unavailable(message) => Error::Unavailable(message.clone()),
+            Error::Internal(cause) => Error::Internal(anyhow::anyhow!("{cause:#}")),
+        }
+    }
+
     pub fn validation(loc: &[&str], msg: impl Into<String>, kind: &str) -> Self {
         Error::Validation(vec![ValidationIssue::new(loc, msg, kind)])
     }
@@ -119,12 +144,14 @@ impl IntoResponse for Error {
         };
         let mut response = (status, Json(body)).into_response();
         if let Error::TooManyRequests {
-            retry_after_seconds, ..
+            retry_after_seconds,
+            ..
         } = self
         {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds.max(1)));
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_seconds.max(1)),
+            );
         }
         response
     }
@@ -144,7 +171,10 @@ mod tests {
     async fn internal_errors_hide_their_cause() {
         let response = Error::Internal(anyhow::anyhow!("password=hunter2 leaked")).into_response();
         assert_eq!(response.status(), 500);
-        assert_eq!(body_of(response).await, json!({"detail": "Internal server error"}));
+        assert_eq!(
+            body_of(response).await,
+            json!({"detail": "Internal server error"})
+        );
     }
 
     #[tokio::test]
@@ -164,7 +194,8 @@ mod tests {
 
     #[tokio::test]
     async fn validation_errors_are_a_list() {
-        let response = Error::validation(&["query", "page_size"], "too big", "less_than_equal").into_response();
+        let response = Error::validation(&["query", "page_size"], "too big", "less_than_equal")
+            .into_response();
         assert_eq!(response.status(), 422);
         let body = body_of(response).await;
         assert_eq!(body["detail"][0]["loc"], json!(["query", "page_size"]));

@@ -20,14 +20,20 @@ pub struct AdminAuth;
 impl FromRequestParts<AppState> for AdminAuth {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(expected) = state.settings.admin_token.as_deref() else {
             return Err(Error::Unavailable(
-                "Admin token not configured: set JOBSCOUT_ADMIN_TOKEN to enable admin routes".into(),
+                "Admin token not configured: set JOBSCOUT_ADMIN_TOKEN to enable admin routes"
+                    .into(),
             ));
         };
         let Some(header) = parts.headers.get(AUTHORIZATION) else {
-            return Err(Error::Unauthorized("Authorization: Bearer <admin token> required".into()));
+            return Err(Error::Unauthorized(
+                "Authorization: Bearer <admin token> required".into(),
+            ));
         };
         let header = header.to_str().unwrap_or_default().trim();
         // The earlier backend also accepted the bare token; its clients may rely on it.
@@ -79,13 +85,21 @@ fn json_rejection(rejection: JsonRejection) -> Error {
             let message = std::error::Error::source(&error)
                 .map(ToString::to_string)
                 .unwrap_or_else(|| error.body_text());
-            Error::Validation(vec![ValidationIssue::new(&["body"], message, "value_error")])
+            Error::Validation(vec![ValidationIssue::new(
+                &["body"],
+                message,
+                "value_error",
+            )])
         }
         JsonRejection::JsonSyntaxError(error) => {
             let message = std::error::Error::source(&error)
                 .map(ToString::to_string)
                 .unwrap_or_else(|| error.body_text());
-            Error::Validation(vec![ValidationIssue::new(&["body"], format!("JSON decode error: {message}"), "json_invalid")])
+            Error::Validation(vec![ValidationIssue::new(
+                &["body"],
+                format!("JSON decode error: {message}"),
+                "json_invalid",
+            )])
         }
         JsonRejection::MissingJsonContentType(_) => Error::Validation(vec![ValidationIssue::new(
             &["body"],

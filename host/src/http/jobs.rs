@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ValidationIssue;
 use super::response_cache::json_bytes;
+use super::user::MaybeUser;
 use super::{AppState, Error, Result};
 use crate::storage::jobs::{self, JobFilter, JobRecord, JobSort};
 
@@ -161,10 +162,13 @@ impl JobQuery {
                 "employment" => query.employment = text(),
                 "source" => query.source = text(),
                 "sort" => query.sort = text(),
-                "posted_since" => query.posted_since = parse_int(&name, &value, None, None, &mut issues),
+                "posted_since" => {
+                    query.posted_since = parse_int(&name, &value, None, None, &mut issues)
+                }
                 "page" => query.page = parse_int(&name, &value, Some(1), None, &mut issues),
                 "page_size" => {
-                    query.page_size = parse_int(&name, &value, Some(1), Some(MAX_PAGE_SIZE), &mut issues)
+                    query.page_size =
+                        parse_int(&name, &value, Some(1), Some(MAX_PAGE_SIZE), &mut issues)
                 }
                 "min_score" => match value.trim().parse::<f64>() {
                     Ok(number) if number.is_finite() => query.min_score = Some(number),
@@ -226,15 +230,23 @@ fn parse_int(
     };
     if let Some(min) = min.filter(|min| number < *min) {
         issues.push(
-            ValidationIssue::new(&location, format!("Input should be greater than or equal to {min}"), "greater_than_equal")
-                .with_input(value.to_string()),
+            ValidationIssue::new(
+                &location,
+                format!("Input should be greater than or equal to {min}"),
+                "greater_than_equal",
+            )
+            .with_input(value.to_string()),
         );
         return None;
     }
     if let Some(max) = max.filter(|max| number > *max) {
         issues.push(
-            ValidationIssue::new(&location, format!("Input should be less than or equal to {max}"), "less_than_equal")
-                .with_input(value.to_string()),
+            ValidationIssue::new(
+                &location,
+                format!("Input should be less than or equal to {max}"),
+                "less_than_equal",
+            )
+            .with_input(value.to_string()),
         );
         return None;
     }
@@ -245,31 +257,51 @@ fn parse_int(
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobQuery),
     responses((status = 200, body = JobListResponse), (status = 422, description = "invalid parameter"),
               (status = 503, description = "database unavailable")))]
-pub async fn list_jobs(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
+pub async fn list_jobs(
+    // Optional auth as before: anonymous is fine, a bad bearer is a 401. The user
+    // will matter for `sort=personalized`; the list itself is the same for everyone.
+    _viewer: MaybeUser,
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response> {
     let query = JobQuery::parse(raw.as_deref())?;
     let sort = JobSort::from_param(query.sort.as_deref());
     let page = query.page.unwrap_or(1);
     let page_size = query.page_size.unwrap_or(20);
     let pool = state.db.pool()?;
     let key = query.cache_key(sort, page, page_size);
+    let cache = state.cache.clone();
     let body = state
         .cache
         .get_or_compute(key, || async move {
-            let result = jobs::list_jobs(&pool, &query.filter(), sort, page, page_size).await?;
-            let returned = result.jobs.len() as i64;
+            let filter = query.filter();
+            // The total is cached on its own, so paging through results counts once.
+            let count_pool = pool.clone();
+            let count_filter = filter.clone();
+            let total = cache.get_or_compute(format!("count|{filter:?}"), || async move {
+                let total = jobs::count_jobs(&count_pool, &count_filter).await?;
+                Ok(Bytes::from(total.to_string()))
+            });
+            let rows = jobs::page_jobs(&pool, &filter, sort, page, page_size);
+            let (total, rows) = tokio::try_join!(total, async { rows.await.map_err(Error::from) })?;
+            let total: i64 = std::str::from_utf8(&total)
+                .ok()
+                .and_then(|text| text.parse().ok())
+                .unwrap_or(0);
+            let returned = rows.len() as i64;
             let offset = (page - 1).saturating_mul(page_size);
             let response = JobListResponse {
-                jobs: result
-                    .jobs
+                jobs: rows
                     .into_iter()
                     .map(|job| JobResponse::from_record(job, false))
                     .collect(),
-                total: result.total,
+                total,
                 page,
                 page_size,
-                has_more: offset.saturating_add(returned) < result.total,
+                has_more: offset.saturating_add(returned) < total,
             };
-            let body = serde_json::to_vec(&response).map_err(|error| Error::Internal(error.into()))?;
+            let body =
+                serde_json::to_vec(&response).map_err(|error| Error::Internal(error.into()))?;
             Ok::<_, Error>(Bytes::from(body))
         })
         .await?;
@@ -280,7 +312,10 @@ pub async fn list_jobs(State(state): State<AppState>, RawQuery(raw): RawQuery) -
 #[utoipa::path(get, path = "/api/v1/jobs/{job_id}", tag = "jobs",
     params(("job_id" = String, Path, description = "the job's id (24 hex characters)")),
     responses((status = 200, body = JobDetailResponse), (status = 404, description = "no such job")))]
-pub async fn get_job(State(state): State<AppState>, Path(job_id): Path<String>) -> Result<Response> {
+pub async fn get_job(
+    State(state): State<AppState>,
+    Path(job_id): Path<String>,
+) -> Result<Response> {
     let pool = state.db.pool()?;
     let key = format!("job|{job_id}");
     let body = state
@@ -296,7 +331,8 @@ pub async fn get_job(State(state): State<AppState>, Path(job_id): Path<String>) 
                 emails,
                 ai_company_summary,
             };
-            let body = serde_json::to_vec(&response).map_err(|error| Error::Internal(error.into()))?;
+            let body =
+                serde_json::to_vec(&response).map_err(|error| Error::Internal(error.into()))?;
             Ok(Bytes::from(body))
         })
         .await?;
@@ -320,19 +356,26 @@ mod tests {
         assert_eq!(found[0].loc, ["query", "page_size"]);
         assert_eq!(found[0].kind, "less_than_equal");
         assert_eq!(found[0].msg, "Input should be less than or equal to 50");
-        assert_eq!(JobQuery::parse(Some("page_size=50")).unwrap().page_size, Some(50));
+        assert_eq!(
+            JobQuery::parse(Some("page_size=50")).unwrap().page_size,
+            Some(50)
+        );
     }
 
     #[test]
     fn every_bad_parameter_is_reported() {
         let found = issues("page=0&page_size=abc&min_score=high&posted_since=1.5");
         let locations: Vec<_> = found.iter().map(|issue| issue.loc[1].as_str()).collect();
-        assert_eq!(locations, ["page", "page_size", "min_score", "posted_since"]);
+        assert_eq!(
+            locations,
+            ["page", "page_size", "min_score", "posted_since"]
+        );
     }
 
     #[test]
     fn empty_text_filters_are_ignored_and_last_value_wins() {
-        let query = JobQuery::parse(Some("q=&remote=remote&remote=hybrid&location=%20Berlin%20")).unwrap();
+        let query =
+            JobQuery::parse(Some("q=&remote=remote&remote=hybrid&location=%20Berlin%20")).unwrap();
         assert_eq!(query.q, None);
         assert_eq!(query.remote.as_deref(), Some("hybrid"));
         assert_eq!(query.location.as_deref(), Some("Berlin"));
@@ -342,7 +385,13 @@ mod tests {
     fn cache_keys_ignore_parameter_order() {
         let a = JobQuery::parse(Some("q=rust&remote=remote")).unwrap();
         let b = JobQuery::parse(Some("remote=remote&q=rust")).unwrap();
-        assert_eq!(a.cache_key(JobSort::Relevance, 1, 20), b.cache_key(JobSort::Relevance, 1, 20));
-        assert_ne!(a.cache_key(JobSort::Relevance, 1, 20), a.cache_key(JobSort::Relevance, 2, 20));
+        assert_eq!(
+            a.cache_key(JobSort::Relevance, 1, 20),
+            b.cache_key(JobSort::Relevance, 1, 20)
+        );
+        assert_ne!(
+            a.cache_key(JobSort::Relevance, 1, 20),
+            a.cache_key(JobSort::Relevance, 2, 20)
+        );
     }
 }

@@ -41,7 +41,9 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             tracing::debug!("request finished");
         }
     });
-    state.telemetry.record_request(method.as_str(), &route, status, latency);
+    state
+        .telemetry
+        .record_request(method.as_str(), &route, status, latency);
     response
 }
 
@@ -64,13 +66,20 @@ pub async fn json_error_bodies(request: Request, next: Next) -> Response {
     let (mut parts, _body) = response.into_parts();
     let detail = status.canonical_reason().unwrap_or("Error");
     let body = serde_json::json!({ "detail": detail }).to_string();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 pub async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, axum::Json(serde_json::json!({"detail": "Not Found"}))).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(serde_json::json!({"detail": "Not Found"})),
+    )
+        .into_response()
 }
 
 pub async fn method_not_allowed() -> Response {

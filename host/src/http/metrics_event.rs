@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::error::ValidationIssue;
 use super::extractor::AppJson;
+use super::user::MaybeUser;
 use super::{AppState, Error, Result};
 use crate::storage::analytics::{insert_event, AnalyticsEvent};
 
@@ -36,15 +37,23 @@ pub struct MetricEventRequest {
 /// Records one analytics event.
 #[utoipa::path(post, path = "/api/v1/metrics/event", tag = "metrics", request_body = MetricEventRequest,
     responses((status = 204, description = "accepted"), (status = 422, description = "invalid body")))]
-pub async fn track_event(State(state): State<AppState>, AppJson(body): AppJson<Value>) -> Result<StatusCode> {
-    let event = validate(&body)?;
+pub async fn track_event(
+    viewer: MaybeUser,
+    State(state): State<AppState>,
+    AppJson(body): AppJson<Value>,
+) -> Result<StatusCode> {
+    let mut event = validate(&body)?;
+    event.user_id = viewer.0.map(|user| user.user_id);
     match state.db.pool() {
         Ok(pool) => {
             if let Err(error) = insert_event(&pool, &event).await {
                 tracing::warn!(%error, event_name = event.event_name.as_str(), "analytics event not stored");
             }
         }
-        Err(_) => tracing::warn!(event_name = event.event_name.as_str(), "analytics event dropped: database unavailable"),
+        Err(_) => tracing::warn!(
+            event_name = event.event_name.as_str(),
+            "analytics event dropped: database unavailable"
+        ),
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -56,14 +65,22 @@ pub async fn options_event() -> StatusCode {
 
 fn validate(body: &Value) -> Result<AnalyticsEvent> {
     let Some(object) = body.as_object() else {
-        return Err(Error::validation(&["body"], "Input should be a valid dictionary", "dict_type"));
+        return Err(Error::validation(
+            &["body"],
+            "Input should be a valid dictionary",
+            "dict_type",
+        ));
     };
     let mut issues = Vec::new();
     let mut text = |name: &str, min: usize, max: usize, required: bool| -> Option<String> {
         match object.get(name) {
             None | Some(Value::Null) => {
                 if required {
-                    issues.push(ValidationIssue::new(&["body", name], "Field required", "missing"));
+                    issues.push(ValidationIssue::new(
+                        &["body", name],
+                        "Field required",
+                        "missing",
+                    ));
                 }
                 None
             }
@@ -71,8 +88,12 @@ fn validate(body: &Value) -> Result<AnalyticsEvent> {
                 let length = value.chars().count();
                 if length < min {
                     issues.push(
-                        ValidationIssue::new(&["body", name], format!("String should have at least {min} character"), "string_too_short")
-                            .with_input(value.clone()),
+                        ValidationIssue::new(
+                            &["body", name],
+                            format!("String should have at least {min} character"),
+                            "string_too_short",
+                        )
+                        .with_input(value.clone()),
                     );
                     None
                 } else if length > max {
@@ -88,7 +109,12 @@ fn validate(body: &Value) -> Result<AnalyticsEvent> {
             }
             Some(other) => {
                 issues.push(
-                    ValidationIssue::new(&["body", name], "Input should be a valid string", "string_type").with_input(other.clone()),
+                    ValidationIssue::new(
+                        &["body", name],
+                        "Input should be a valid string",
+                        "string_type",
+                    )
+                    .with_input(other.clone()),
                 );
                 None
             }
@@ -102,8 +128,12 @@ fn validate(body: &Value) -> Result<AnalyticsEvent> {
         Some(Value::Object(map)) => Some(Value::Object(map.clone())),
         Some(other) => {
             issues.push(
-                ValidationIssue::new(&["body", "properties"], "Input should be a valid dictionary", "dict_type")
-                    .with_input(other.clone()),
+                ValidationIssue::new(
+                    &["body", "properties"],
+                    "Input should be a valid dictionary",
+                    "dict_type",
+                )
+                .with_input(other.clone()),
             );
             None
         }
@@ -114,8 +144,12 @@ fn validate(body: &Value) -> Result<AnalyticsEvent> {
             Some(time) => Some(time),
             None => {
                 issues.push(
-                    ValidationIssue::new(&["body", "client_ts"], "Input should be a valid datetime", "datetime_parsing")
-                        .with_input(value.clone()),
+                    ValidationIssue::new(
+                        &["body", "client_ts"],
+                        "Input should be a valid datetime",
+                        "datetime_parsing",
+                    )
+                    .with_input(value.clone()),
                 );
                 None
             }
@@ -141,7 +175,11 @@ fn parse_client_time(value: &Value) -> Option<DateTime<Utc>> {
         Value::Number(number) => {
             let seconds = number.as_f64()?;
             // pydantic reads values above 2e10 as milliseconds.
-            let seconds = if seconds.abs() > 2e10 { seconds / 1000.0 } else { seconds };
+            let seconds = if seconds.abs() > 2e10 {
+                seconds / 1000.0
+            } else {
+                seconds
+            };
             Utc.timestamp_millis_opt((seconds * 1000.0) as i64).single()
         }
         _ => None,
@@ -165,7 +203,10 @@ mod tests {
         .unwrap();
         assert_eq!(event.event_name, "apply_pack_created");
         assert_eq!(event.properties, Some(json!({"plan": "free"})));
-        assert_eq!(event.client_ts.unwrap().to_rfc3339(), "2026-11-27T10:00:00+00:00");
+        assert_eq!(
+            event.client_ts.unwrap().to_rfc3339(),
+            "2026-11-27T10:00:00+00:00"
+        );
     }
 
     #[test]
@@ -179,7 +220,10 @@ mod tests {
             panic!("expected validation errors");
         };
         let fields: Vec<_> = issues.iter().map(|issue| issue.loc[1].as_str()).collect();
-        assert_eq!(fields, ["event_name", "distinct_id", "properties", "client_ts"]);
+        assert_eq!(
+            fields,
+            ["event_name", "distinct_id", "properties", "client_ts"]
+        );
     }
 
     #[test]

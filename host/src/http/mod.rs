@@ -10,9 +10,14 @@ pub mod jobs;
 mod layers;
 pub mod metrics_event;
 pub mod openapi;
+pub mod profile;
+pub mod rate_limit;
 mod response_cache;
 pub mod root;
 pub mod runs;
+pub mod saved_searches;
+pub mod scrape;
+pub mod user;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +27,7 @@ use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::auth::Authenticator;
 use crate::config::Settings;
 use crate::plugins::PluginHost;
 use crate::shutdown::ShutdownSignal;
@@ -42,11 +48,32 @@ pub struct AppState {
     /// whenever this process writes jobs.
     pub cache: ResponseCache,
     pub started_at: Instant,
+    /// Starts scrape runs for the triggers and the scheduler.
+    pub scrapes: Arc<crate::pipeline::service::ScrapeService>,
+    /// Validates user tokens (Supabase, local JWT verification, session cache).
+    pub auth: Arc<Authenticator>,
+    pub rate_limits: Arc<rate_limit::RateLimits>,
+    /// Users whose `users` row was written recently.
+    pub known_users: user::KnownUsers,
 }
 
 impl AppState {
-    pub fn new(settings: Arc<Settings>, db: Database, plugins: Arc<PluginHost>, telemetry: Telemetry) -> Self {
+    pub fn new(
+        settings: Arc<Settings>,
+        db: Database,
+        plugins: Arc<PluginHost>,
+        telemetry: Telemetry,
+    ) -> Self {
         let cache = ResponseCache::new(settings.jobs_cache_ttl);
+        let scrapes = crate::pipeline::service::ScrapeService::new(
+            settings.clone(),
+            db.clone(),
+            plugins.clone(),
+            cache.clone(),
+        );
+        let auth = Authenticator::from_settings(&settings);
+        let rate_limits = rate_limit::RateLimits::from_settings(&settings);
+        let known_users = user::KnownUsers::new(settings.user_refresh_interval);
         Self {
             settings,
             db,
@@ -54,6 +81,10 @@ impl AppState {
             telemetry,
             cache,
             started_at: Instant::now(),
+            scrapes,
+            auth,
+            rate_limits,
+            known_users,
         }
     }
 }
@@ -64,8 +95,15 @@ pub fn router(state: AppState) -> Router {
         .merge(jobs::router())
         .merge(admin::router())
         .merge(runs::router())
+        .merge(scrape::router())
         .merge(metrics_event::router())
-        .merge(admin_plugins::router());
+        .merge(admin_plugins::router())
+        .merge(profile::router())
+        .merge(saved_searches::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_per_ip,
+        ));
 
     Router::new()
         .merge(root::router())
@@ -82,8 +120,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(CompressionLayer::new().gzip(true).br(true))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cors::cors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::observe,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cors::cors,
+        ))
         .with_state(state)
 }
 
@@ -107,7 +151,8 @@ pub async fn serve_on(
     let grace = state.settings.shutdown_grace;
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let mut stop_accepting = shutdown.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move { stop_accepting.wait().await });
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(async move { stop_accepting.wait().await });
     let mut server = tokio::spawn(async move { server.await });
     tokio::select! {
         joined = &mut server => return Ok(joined??),
@@ -115,7 +160,10 @@ pub async fn serve_on(
     }
     match tokio::time::timeout(grace, server).await {
         Ok(joined) => joined??,
-        Err(_) => tracing::warn!(?grace, "requests still running after the grace period; exiting"),
+        Err(_) => tracing::warn!(
+            ?grace,
+            "requests still running after the grace period; exiting"
+        ),
     }
     Ok(())
 }

@@ -22,17 +22,49 @@ use super::AppState;
         super::admin::stats,
         super::runs::latest_run,
         super::runs::get_run,
+        super::scrape::admin_run,
+        super::scrape::public_scrape,
         super::metrics_event::track_event,
+        super::profile::get_profile,
+        super::profile::put_profile,
+        super::profile::resume_from_text,
+        super::profile::resume_upload,
+        super::profile::get_resume,
+        super::profile::set_primary_resume,
+        super::saved_searches::create_search,
+        super::saved_searches::list_searches,
+        super::saved_searches::get_search,
+        super::saved_searches::update_search,
+        super::saved_searches::delete_search,
+        super::saved_searches::get_email_preferences,
+        super::saved_searches::put_email_preferences,
     ),
+    modifiers(&BearerSecurity),
     tags(
         (name = "root", description = "Service information, health and metrics"),
         (name = "jobs", description = "The job catalogue"),
         (name = "admin", description = "Catalogue statistics and administration"),
         (name = "runs", description = "Scrape runs"),
         (name = "metrics", description = "Client analytics events"),
+        (name = "profile", description = "The signed-in user's profile and resumes (Supabase bearer token)"),
+        (name = "saved-searches", description = "Saved searches and e-mail preferences (Supabase bearer token)"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme user routes name: a Supabase access token.
+struct BearerSecurity;
+
+impl utoipa::Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// `/openapi.json` and the Swagger UI at `/docs`.
 pub fn router() -> Router<AppState> {

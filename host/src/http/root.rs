@@ -68,7 +68,10 @@ pub async fn health(State(state): State<AppState>) -> Json<HealthResponse> {
 pub async fn prometheus_metrics(State(state): State<AppState>) -> impl IntoResponse {
     let usage = state.db.pool().ok().map(|pool| pool.usage());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.telemetry.render(usage),
     )
 }

@@ -7,7 +7,9 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 
 use super::loader::{LoadedPlugin, PluginPre};
 use super::state::CallState;
-use super::wit::latest::types::{JobPosting, JobQuery, Payload, ProcessorError, QueryFeature, SourceError};
+use super::wit::latest::types::{
+    JobPosting, JobQuery, Payload, ProcessorError, QueryFeature, SourceError,
+};
 
 /// Extra time past the plugin's deadline before the host abandons a call that
 /// is stuck in a host import (the epoch only interrupts wasm code).
@@ -75,13 +77,21 @@ fn explain(plugin: &LoadedPlugin, store: &Store<CallState>, error: wasmtime::Err
     let limits = &plugin.context.limits;
     let prefix = format!("plugin '{}' {}", plugin.id, plugin.version);
     if error.downcast_ref::<DeadlineExceeded>().is_some() {
-        return format!("{prefix} exceeded its time limit of {} ms", limits.timeout.as_millis());
+        return format!(
+            "{prefix} exceeded its time limit of {} ms",
+            limits.timeout.as_millis()
+        );
     }
     if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
         match trap {
-            wasmtime::Trap::StackOverflow => return format!("{prefix} overflowed its stack (unbounded recursion?)"),
+            wasmtime::Trap::StackOverflow => {
+                return format!("{prefix} overflowed its stack (unbounded recursion?)")
+            }
             wasmtime::Trap::UnreachableCodeReached if store.data().memory_denied() => {
-                return format!("{prefix} exceeded its memory limit of {} MiB", limits.memory_bytes >> 20);
+                return format!(
+                    "{prefix} exceeded its memory limit of {} MiB",
+                    limits.memory_bytes >> 20
+                );
             }
             wasmtime::Trap::UnreachableCodeReached => {
                 return format!("{prefix} panicked or aborted (wasm `unreachable` executed)");
@@ -90,7 +100,10 @@ fn explain(plugin: &LoadedPlugin, store: &Store<CallState>, error: wasmtime::Err
         }
     }
     if store.data().memory_denied() {
-        return format!("{prefix} exceeded its memory limit of {} MiB", limits.memory_bytes >> 20);
+        return format!(
+            "{prefix} exceeded its memory limit of {} MiB",
+            limits.memory_bytes >> 20
+        );
     }
     format!("{prefix} failed: {error:#}")
 }
@@ -111,7 +124,10 @@ pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata
         PluginPre::Source(pre) => {
             tokio::time::timeout(budget, async {
                 let bindings = pre.instantiate_async(&mut store).await?;
-                let meta = bindings.jobscout_plugin_source().call_metadata(&mut store).await?;
+                let meta = bindings
+                    .jobscout_plugin_source()
+                    .call_metadata(&mut store)
+                    .await?;
                 Ok::<_, wasmtime::Error>(Metadata {
                     id: meta.id,
                     version: meta.version,
@@ -124,7 +140,10 @@ pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata
         PluginPre::Processor(pre) => {
             tokio::time::timeout(budget, async {
                 let bindings = pre.instantiate_async(&mut store).await?;
-                let meta = bindings.jobscout_plugin_processing().call_metadata(&mut store).await?;
+                let meta = bindings
+                    .jobscout_plugin_processing()
+                    .call_metadata(&mut store)
+                    .await?;
                 Ok::<_, wasmtime::Error>(Metadata {
                     id: meta.id,
                     version: meta.version,
@@ -143,15 +162,25 @@ pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata
     }
 }
 
-pub async fn search(engine: &Engine, plugin: &LoadedPlugin, query: &JobQuery) -> Result<Vec<JobPosting>, CallFailure> {
+pub async fn search(
+    engine: &Engine,
+    plugin: &LoadedPlugin,
+    query: &JobQuery,
+) -> Result<Vec<JobPosting>, CallFailure> {
     let PluginPre::Source(pre) = &plugin.pre else {
-        return Err(CallFailure::Contained(format!("plugin '{}' is not a source", plugin.id)));
+        return Err(CallFailure::Contained(format!(
+            "plugin '{}' is not a source",
+            plugin.id
+        )));
     };
     let mut store = new_store(engine, plugin);
     let budget = plugin.context.limits.timeout + HOST_GRACE;
     let outcome = tokio::time::timeout(budget, async {
         let bindings = pre.instantiate_async(&mut store).await?;
-        bindings.jobscout_plugin_source().call_search(&mut store, query).await
+        bindings
+            .jobscout_plugin_source()
+            .call_search(&mut store, query)
+            .await
     })
     .await;
     store.data().flush_output();
@@ -167,15 +196,25 @@ pub async fn search(engine: &Engine, plugin: &LoadedPlugin, query: &JobQuery) ->
     }
 }
 
-pub async fn process(engine: &Engine, plugin: &LoadedPlugin, input: &Payload) -> Result<Payload, CallFailure> {
+pub async fn process(
+    engine: &Engine,
+    plugin: &LoadedPlugin,
+    input: &Payload,
+) -> Result<Payload, CallFailure> {
     let PluginPre::Processor(pre) = &plugin.pre else {
-        return Err(CallFailure::Contained(format!("plugin '{}' is not a processor", plugin.id)));
+        return Err(CallFailure::Contained(format!(
+            "plugin '{}' is not a processor",
+            plugin.id
+        )));
     };
     let mut store = new_store(engine, plugin);
     let budget = plugin.context.limits.timeout + HOST_GRACE;
     let outcome = tokio::time::timeout(budget, async {
         let bindings = pre.instantiate_async(&mut store).await?;
-        bindings.jobscout_plugin_processing().call_process(&mut store, input).await
+        bindings
+            .jobscout_plugin_processing()
+            .call_process(&mut store, input)
+            .await
     })
     .await;
     store.data().flush_output();
@@ -219,7 +258,11 @@ fn posting_size(posting: &JobPosting) -> u64 {
         + opt_len(&posting.posted_at)
         + opt_len(&posting.expires_at)
         + lists(&posting.tags)
-        + posting.extra.iter().map(|(key, value)| (key.len() + value.len()) as u64).sum::<u64>()
+        + posting
+            .extra
+            .iter()
+            .map(|(key, value)| (key.len() + value.len()) as u64)
+            .sum::<u64>()
         + 64
 }
 
@@ -227,6 +270,9 @@ fn payload_size(payload: &Payload) -> u64 {
     match payload {
         Payload::Bytes(blob) => (blob.data.len() + blob.media_type.len()) as u64,
         Payload::Text(text) => text.len() as u64,
-        Payload::Structured(fields) => fields.iter().map(|(key, value)| (key.len() + value.len()) as u64).sum(),
+        Payload::Structured(fields) => fields
+            .iter()
+            .map(|(key, value)| (key.len() + value.len()) as u64)
+            .sum(),
     }
 }

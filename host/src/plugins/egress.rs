@@ -74,21 +74,77 @@ fn forbidden_v4(v4: Ipv4Addr) -> Option<&'static str> {
 /// Local addresses or host names that tests and fixture servers may reach.
 #[derive(Debug, Clone, Default)]
 pub struct LocalAllowance {
-    entries: Vec<String>,
+    /// (address or host name, port when the entry names one).
+    entries: Vec<(String, Option<u16>)>,
+}
+
+fn bare(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
 }
 
 impl LocalAllowance {
+    /// Entries are `127.0.0.1`, `::1`, `fixtures.local`, or any of them with a
+    /// port (`127.0.0.1:8089`, `[::1]:8089`, `fixtures.local:8089`).
     pub fn new(entries: &[String]) -> LocalAllowance {
+        let parse = |entry: &String| {
+            let entry = entry.trim().to_ascii_lowercase();
+            if let Ok(socket) = entry.parse::<SocketAddr>() {
+                return (socket.ip().to_string(), Some(socket.port()));
+            }
+            match entry.rsplit_once(':') {
+                Some((name, port)) if !name.contains(':') => match port.parse::<u16>() {
+                    Ok(port) => (name.to_string(), Some(port)),
+                    Err(_) => (entry.clone(), None),
+                },
+                _ => (bare(&entry), None),
+            }
+        };
         LocalAllowance {
-            entries: entries.iter().map(|entry| entry.trim().to_ascii_lowercase()).collect(),
+            entries: entries.iter().map(parse).collect(),
         }
     }
 
+    fn matches(entry: &str, host: &str, address: Option<IpAddr>) -> bool {
+        entry == host
+            || address.is_some_and(|address| {
+                entry
+                    .parse::<IpAddr>()
+                    .is_ok_and(|allowed| allowed == address)
+            })
+    }
+
     fn allows(&self, host: &str, address: IpAddr) -> bool {
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        let host = bare(host);
         self.entries
             .iter()
-            .any(|entry| *entry == host || entry.parse::<IpAddr>().is_ok_and(|allowed| allowed == address))
+            .any(|(entry, _)| Self::matches(entry, &host, Some(address)))
+    }
+
+    /// Port-qualified entries allow their host on that port only: checked with
+    /// the URL, since the resolver does not see ports.
+    pub fn check_port(&self, host: &str, port: u16) -> Result<(), String> {
+        let host = bare(host);
+        let literal = host.parse::<IpAddr>().ok();
+        let ports: Vec<Option<u16>> = self
+            .entries
+            .iter()
+            .filter(|(entry, _)| Self::matches(entry, &host, literal))
+            .map(|(_, port)| *port)
+            .collect();
+        if ports.is_empty()
+            || ports
+                .iter()
+                .any(|allowed| allowed.is_none_or(|allowed| allowed == port))
+        {
+            return Ok(());
+        }
+        let listed: Vec<String> = ports.iter().flatten().map(u16::to_string).collect();
+        Err(format!(
+            "JOBSCOUT_EGRESS_ALLOW_LOCAL allows {host} on port {} only, not {port}",
+            listed.join(", ")
+        ))
     }
 
     /// `Ok` when `address` (reached as `host`) is public or explicitly allowed.
@@ -126,7 +182,8 @@ impl Resolve for PolicyResolver {
         let allowance = self.allowance.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let resolved: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let mut refusal = None;
             let allowed: Vec<SocketAddr> = resolved
                 .into_iter()
@@ -140,7 +197,9 @@ impl Resolve for PolicyResolver {
                 .collect();
             if allowed.is_empty() {
                 let reason = refusal.unwrap_or_else(|| format!("{host} has no address"));
-                return Err(Box::new(AddressRefused(reason)) as Box<dyn std::error::Error + Send + Sync>);
+                return Err(
+                    Box::new(AddressRefused(reason)) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })
@@ -202,7 +261,10 @@ pub struct Egress {
 
 impl std::fmt::Debug for Egress {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("Egress").field("allowance", &self.allowance).finish()
+        formatter
+            .debug_struct("Egress")
+            .field("allowance", &self.allowance)
+            .finish()
     }
 }
 
@@ -236,26 +298,48 @@ impl Egress {
             )));
         }
         let Some(host) = url.host_str() else {
-            return Err(FetchFailure::InvalidRequest(format!("URL {url} has no host")));
+            return Err(FetchFailure::InvalidRequest(format!(
+                "URL {url} has no host"
+            )));
         };
         let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-        if !rules.allowed_hosts.iter().any(|pattern| pattern.matches(bare_host)) {
+        if !rules
+            .allowed_hosts
+            .iter()
+            .any(|pattern| pattern.matches(bare_host))
+        {
             return Err(FetchFailure::Denied(format!(
                 "plugin '{}' may not fetch {url}: host {bare_host} is not declared; add it to the plugin's entry in plugins.toml: allowed_hosts = [\"{bare_host}\"]",
                 rules.plugin_id
             )));
         }
+        if let Some(port) = url.port_or_known_default() {
+            self.allowance
+                .check_port(bare_host, port)
+                .map_err(|reason| {
+                    FetchFailure::Denied(format!(
+                        "plugin '{}' may not fetch {url}: {reason}",
+                        rules.plugin_id
+                    ))
+                })?;
+        }
         // Literal addresses never reach the resolver, so they are checked here.
         if let Ok(address) = bare_host.parse::<IpAddr>() {
             self.allowance.check(bare_host, address).map_err(|reason| {
-                FetchFailure::Denied(format!("plugin '{}' may not fetch {url}: {reason}", rules.plugin_id))
+                FetchFailure::Denied(format!(
+                    "plugin '{}' may not fetch {url}: {reason}",
+                    rules.plugin_id
+                ))
             })?;
         }
         Ok(())
     }
 
     fn gate(&self, rules: &FetchRules, host: &str) -> Arc<HostGate> {
-        let mut gates = self.gates.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut gates = self
+            .gates
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         gates
             .entry((rules.plugin_id.clone(), host.to_string()))
             .or_insert_with(|| {
@@ -275,8 +359,9 @@ impl Egress {
         request: OutgoingRequest,
         deadline: Instant,
     ) -> Result<FetchedResponse, FetchFailure> {
-        let mut url = Url::parse(&request.url)
-            .map_err(|error| FetchFailure::InvalidRequest(format!("invalid URL {:?}: {error}", request.url)))?;
+        let mut url = Url::parse(&request.url).map_err(|error| {
+            FetchFailure::InvalidRequest(format!("invalid URL {:?}: {error}", request.url))
+        })?;
         let original_host = url.host_str().unwrap_or_default().to_string();
         let mut method = request.method.clone();
         let mut body = request.body.clone();
@@ -285,17 +370,29 @@ impl Egress {
             let host = url.host_str().unwrap_or_default().to_string();
             let same_host = host == original_host;
             let response = self
-                .send_once(rules, &url, &method, &request, same_host, body.clone(), deadline)
+                .send_once(
+                    rules,
+                    &url,
+                    &method,
+                    &request,
+                    same_host,
+                    body.clone(),
+                    deadline,
+                )
                 .await?;
             let status = response.status();
             if status.is_redirection() {
                 if let Some(location) = response.headers().get(reqwest::header::LOCATION) {
-                    let location = location
-                        .to_str()
-                        .map_err(|_| FetchFailure::Network(format!("redirect from {url} has a non-text Location")))?;
-                    let next = url
-                        .join(location)
-                        .map_err(|error| FetchFailure::Network(format!("redirect from {url} to {location:?}: {error}")))?;
+                    let location = location.to_str().map_err(|_| {
+                        FetchFailure::Network(format!(
+                            "redirect from {url} has a non-text Location"
+                        ))
+                    })?;
+                    let next = url.join(location).map_err(|error| {
+                        FetchFailure::Network(format!(
+                            "redirect from {url} to {location:?}: {error}"
+                        ))
+                    })?;
                     // 307/308 keep the method and body; the others become GET.
                     if !matches!(status.as_u16(), 307 | 308) {
                         method = reqwest::Method::GET;
@@ -307,7 +404,10 @@ impl Egress {
             }
             return read_response(rules, url, response, deadline).await;
         }
-        Err(FetchFailure::Network(format!("more than {MAX_REDIRECTS} redirects starting at {}", request.url)))
+        Err(FetchFailure::Network(format!(
+            "more than {MAX_REDIRECTS} redirects starting at {}",
+            request.url
+        )))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -323,11 +423,18 @@ impl Egress {
     ) -> Result<reqwest::Response, FetchFailure> {
         let host = url.host_str().unwrap_or_default().to_string();
         let gate = self.gate(rules, &host);
-        let remaining = |now: Instant| deadline.saturating_duration_since(now).min(rules.fetch_timeout);
-        let _permit = tokio::time::timeout(remaining(Instant::now()), gate.in_flight.clone().acquire_owned())
-            .await
-            .map_err(|_| FetchFailure::Timeout)?
-            .map_err(|_| FetchFailure::Network("host gate closed".to_string()))?;
+        let remaining = |now: Instant| {
+            deadline
+                .saturating_duration_since(now)
+                .min(rules.fetch_timeout)
+        };
+        let _permit = tokio::time::timeout(
+            remaining(Instant::now()),
+            gate.in_flight.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| FetchFailure::Timeout)?
+        .map_err(|_| FetchFailure::Network("host gate closed".to_string()))?;
         {
             let mut next_start = gate.next_start.lock().await;
             let now = Instant::now();
@@ -339,7 +446,10 @@ impl Egress {
             }
             *next_start = Instant::now() + rules.min_fetch_interval;
         }
-        let mut builder = self.client.request(method.clone(), url.clone()).timeout(remaining(Instant::now()));
+        let mut builder = self
+            .client
+            .request(method.clone(), url.clone())
+            .timeout(remaining(Instant::now()));
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -351,7 +461,10 @@ impl Egress {
         if let Some(body) = body {
             builder = builder.body(body);
         }
-        builder.send().await.map_err(|error| classify(rules, url, error))
+        builder
+            .send()
+            .await
+            .map_err(|error| classify(rules, url, error))
     }
 }
 
@@ -362,19 +475,30 @@ async fn read_response(
     deadline: Instant,
 ) -> Result<FetchedResponse, FetchFailure> {
     let limit = rules.max_response_bytes;
-    if response.content_length().is_some_and(|length| length > limit) {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
         return Err(FetchFailure::TooLarge(limit));
     }
     let status = response.status().as_u16();
     let headers = response
         .headers()
         .iter()
-        .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
         .collect();
     let mut body = Vec::new();
-    let budget = deadline.saturating_duration_since(Instant::now()).min(rules.fetch_timeout);
+    let budget = deadline
+        .saturating_duration_since(Instant::now())
+        .min(rules.fetch_timeout);
     let read = async {
-        while let Some(chunk) = response.chunk().await.map_err(|error| classify(rules, &url, error))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| classify(rules, &url, error))?
+        {
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(FetchFailure::TooLarge(limit));
             }
@@ -382,7 +506,9 @@ async fn read_response(
         }
         Ok(())
     };
-    tokio::time::timeout(budget, read).await.map_err(|_| FetchFailure::Timeout)??;
+    tokio::time::timeout(budget, read)
+        .await
+        .map_err(|_| FetchFailure::Timeout)??;
     Ok(FetchedResponse {
         status,
         headers,
@@ -395,7 +521,10 @@ fn classify(rules: &FetchRules, url: &Url, error: reqwest::Error) -> FetchFailur
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
     while let Some(current) = source {
         if let Some(refused) = current.downcast_ref::<AddressRefused>() {
-            return FetchFailure::Denied(format!("plugin '{}' may not fetch {url}: {refused}", rules.plugin_id));
+            return FetchFailure::Denied(format!(
+                "plugin '{}' may not fetch {url}: {refused}",
+                rules.plugin_id
+            ));
         }
         source = current.source();
     }
@@ -438,7 +567,11 @@ mod tests {
             ("::ffff:10.0.0.1", "private"),
             ("fd00:ec2::254", "cloud metadata"),
         ] {
-            assert_eq!(forbidden_reason(text.parse().unwrap()), Some(reason), "{text}");
+            assert_eq!(
+                forbidden_reason(text.parse().unwrap()),
+                Some(reason),
+                "{text}"
+            );
         }
         for public in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
             assert_eq!(forbidden_reason(public.parse().unwrap()), None, "{public}");
@@ -447,11 +580,47 @@ mod tests {
 
     #[test]
     fn allowance_names_exact_addresses_or_hosts() {
-        let allowance = LocalAllowance::new(&["127.0.0.1".to_string(), "fixtures.local".to_string()]);
-        assert!(allowance.check("127.0.0.1", "127.0.0.1".parse().unwrap()).is_ok());
-        assert!(allowance.check("fixtures.local", "10.1.2.3".parse().unwrap()).is_ok());
-        let refused = allowance.check("10.0.0.1", "10.0.0.1".parse().unwrap()).unwrap_err();
+        let allowance =
+            LocalAllowance::new(&["127.0.0.1".to_string(), "fixtures.local".to_string()]);
+        assert!(allowance
+            .check("127.0.0.1", "127.0.0.1".parse().unwrap())
+            .is_ok());
+        assert!(allowance
+            .check("fixtures.local", "10.1.2.3".parse().unwrap())
+            .is_ok());
+        let refused = allowance
+            .check("10.0.0.1", "10.0.0.1".parse().unwrap())
+            .unwrap_err();
         assert_eq!(refused, "10.0.0.1 resolves to 10.0.0.1, a private address; plugins may only reach public addresses");
-        assert!(allowance.check("localhost", "::1".parse().unwrap()).is_err());
+        assert!(allowance
+            .check("localhost", "::1".parse().unwrap())
+            .is_err());
+    }
+
+    #[test]
+    fn allowance_entries_may_name_a_port() {
+        let allowance = LocalAllowance::new(&[
+            "127.0.0.1:8089".to_string(),
+            "[::1]:9000".to_string(),
+            "fixtures.local:7000".to_string(),
+        ]);
+        assert!(allowance
+            .check("127.0.0.1", "127.0.0.1".parse().unwrap())
+            .is_ok());
+        assert!(allowance.check_port("127.0.0.1", 8089).is_ok());
+        assert_eq!(
+            allowance.check_port("127.0.0.1", 8090).unwrap_err(),
+            "JOBSCOUT_EGRESS_ALLOW_LOCAL allows 127.0.0.1 on port 8089 only, not 8090"
+        );
+        assert!(allowance.check("[::1]", "::1".parse().unwrap()).is_ok());
+        assert!(allowance.check_port("[::1]", 9000).is_ok());
+        assert!(allowance
+            .check("fixtures.local", "10.1.2.3".parse().unwrap())
+            .is_ok());
+        assert!(allowance.check_port("fixtures.local", 7001).is_err());
+        assert!(
+            allowance.check_port("example.com", 443).is_ok(),
+            "hosts not listed are not port-restricted"
+        );
     }
 }

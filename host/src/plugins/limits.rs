@@ -70,7 +70,13 @@ pub struct LimitsTable {
 /// A limit out of range: where, which key, why.
 pub type LimitError = (Range<usize>, &'static str, String);
 
-fn ranged(value: &Option<Spanned<u64>>, key: &'static str, min: u64, max: u64, default: u64) -> Result<u64, LimitError> {
+fn ranged(
+    value: &Option<Spanned<u64>>,
+    key: &'static str,
+    min: u64,
+    max: u64,
+    default: u64,
+) -> Result<u64, LimitError> {
     match value {
         None => Ok(default),
         Some(spanned) => {
@@ -78,7 +84,11 @@ fn ranged(value: &Option<Spanned<u64>>, key: &'static str, min: u64, max: u64, d
             if (min..=max).contains(&number) {
                 Ok(number)
             } else {
-                Err((spanned.span(), key, format!("{number} is out of range: expected {min} to {max}")))
+                Err((
+                    spanned.span(),
+                    key,
+                    format!("{number} is out of range: expected {min} to {max}"),
+                ))
             }
         }
     }
@@ -88,8 +98,15 @@ impl LimitsTable {
     pub fn validate(&self) -> Result<PluginLimits, LimitError> {
         let default = PluginLimits::default();
         Ok(PluginLimits {
-            memory_bytes: (ranged(&self.memory_mib, "memory_mib", 1, MAX_MEMORY_MIB, 64)? << 20) as usize,
-            timeout: Duration::from_millis(ranged(&self.timeout_ms, "timeout_ms", 10, 600_000, 30_000)?),
+            memory_bytes: (ranged(&self.memory_mib, "memory_mib", 1, MAX_MEMORY_MIB, 64)? << 20)
+                as usize,
+            timeout: Duration::from_millis(ranged(
+                &self.timeout_ms,
+                "timeout_ms",
+                10,
+                600_000,
+                30_000,
+            )?),
             max_response_bytes: ranged(
                 &self.max_response_bytes,
                 "max_response_bytes",
@@ -97,10 +114,34 @@ impl LimitsTable {
                 256 << 20,
                 default.max_response_bytes,
             )?,
-            max_fetches_per_call: ranged(&self.max_fetches_per_call, "max_fetches_per_call", 0, 10_000, 50)? as u32,
-            max_output_bytes: ranged(&self.max_output_bytes, "max_output_bytes", 1, 256 << 20, default.max_output_bytes)?,
-            max_concurrent_calls: ranged(&self.max_concurrent_calls, "max_concurrent_calls", 1, 256, 4)? as u32,
-            fetch_timeout: Duration::from_millis(ranged(&self.fetch_timeout_ms, "fetch_timeout_ms", 10, 600_000, 10_000)?),
+            max_fetches_per_call: ranged(
+                &self.max_fetches_per_call,
+                "max_fetches_per_call",
+                0,
+                10_000,
+                50,
+            )? as u32,
+            max_output_bytes: ranged(
+                &self.max_output_bytes,
+                "max_output_bytes",
+                1,
+                256 << 20,
+                default.max_output_bytes,
+            )?,
+            max_concurrent_calls: ranged(
+                &self.max_concurrent_calls,
+                "max_concurrent_calls",
+                1,
+                256,
+                4,
+            )? as u32,
+            fetch_timeout: Duration::from_millis(ranged(
+                &self.fetch_timeout_ms,
+                "fetch_timeout_ms",
+                10,
+                600_000,
+                10_000,
+            )?),
             host_concurrency: ranged(&self.host_concurrency, "host_concurrency", 1, 64, 2)? as u32,
             min_fetch_interval: Duration::from_millis(ranged(
                 &self.min_fetch_interval_ms,
@@ -109,7 +150,13 @@ impl LimitsTable {
                 60_000,
                 0,
             )?),
-            max_log_bytes: ranged(&self.max_log_bytes, "max_log_bytes", 0, 16 << 20, default.max_log_bytes as u64)? as usize,
+            max_log_bytes: ranged(
+                &self.max_log_bytes,
+                "max_log_bytes",
+                0,
+                16 << 20,
+                default.max_log_bytes as u64,
+            )? as usize,
         })
     }
 }

@@ -27,15 +27,20 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(engine: Engine, cache: Option<wasmtime::Cache>, egress: Arc<Egress>) -> anyhow::Result<Runtime> {
+    pub fn new(
+        engine: Engine,
+        cache: Option<wasmtime::Cache>,
+        egress: Arc<Egress>,
+    ) -> anyhow::Result<Runtime> {
         let mut linker = Linker::<CallState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(|error| anyhow::anyhow!("{error}"))?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
         // One set of host implementations serves both worlds: the processor
         // bindings reuse the source bindings' interfaces.
-        latest::source::JobSource::add_to_linker::<CallState, wasmtime::component::HasSelf<CallState>>(
-            &mut linker,
-            |state| state,
-        )
+        latest::source::JobSource::add_to_linker::<
+            CallState,
+            wasmtime::component::HasSelf<CallState>,
+        >(&mut linker, |state| state)
         .map_err(|error| anyhow::anyhow!("{error}"))?;
         Ok(Runtime {
             engine,
@@ -83,7 +88,10 @@ impl std::fmt::Debug for LoadedPlugin {
 
 /// Hex SHA-256 of a file's bytes: identifies a build in the listing and in reloads.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Loads `decl`. The error is the reason shown in logs and in the admin API.
@@ -99,7 +107,8 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
     })?;
     let hash = sha256_hex(&bytes);
 
-    let declared = wit::declared_version(&bytes).map_err(|reason| format!("{} is {reason}", path.display()))?;
+    let declared = wit::declared_version(&bytes)
+        .map_err(|reason| format!("{} is {reason}", path.display()))?;
     if let Some(version) = &declared {
         wit::check_supported(version)?;
     }
@@ -108,7 +117,12 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
     let component = tokio::task::spawn_blocking(move || Component::new(&engine, &bytes))
         .await
         .map_err(|error| format!("compiling panicked: {error}"))?
-        .map_err(|error| format!("{} is not a valid WebAssembly component: {error}", path.display()))?;
+        .map_err(|error| {
+            format!(
+                "{} is not a valid WebAssembly component: {error}",
+                path.display()
+            )
+        })?;
 
     let instance_pre = runtime.linker.instantiate_pre(&component).map_err(|error| {
         format!(
@@ -124,10 +138,12 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
         )
     };
     let pre = match decl.kind {
-        PluginKind::Source => PluginPre::Source(latest::source::JobSourcePre::new(instance_pre).map_err(wrong_world)?),
-        PluginKind::Processor => {
-            PluginPre::Processor(latest::processor::ProcessorPre::new(instance_pre).map_err(wrong_world)?)
+        PluginKind::Source => {
+            PluginPre::Source(latest::source::JobSourcePre::new(instance_pre).map_err(wrong_world)?)
         }
+        PluginKind::Processor => PluginPre::Processor(
+            latest::processor::ProcessorPre::new(instance_pre).map_err(wrong_world)?,
+        ),
     };
 
     let secrets = decl
@@ -162,7 +178,10 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
         kind: decl.kind,
         version: String::new(),
         description: String::new(),
-        wit_version: declared.map_or_else(|| latest::MIN_VERSION.to_string(), |version| version.to_string()),
+        wit_version: declared.map_or_else(
+            || latest::MIN_VERSION.to_string(),
+            |version| version.to_string(),
+        ),
         hash,
         loaded_at: Utc::now(),
         pre,

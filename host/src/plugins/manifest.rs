@@ -51,7 +51,9 @@ impl PluginId {
     pub fn parse(text: &str) -> Result<PluginId, String> {
         let valid = (1..=64).contains(&text.len())
             && text.starts_with(|first: char| first.is_ascii_lowercase())
-            && text.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+            && text
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
         if valid {
             Ok(PluginId(text.to_string()))
         } else {
@@ -89,23 +91,35 @@ impl HostPattern {
         let bracketless = name.trim_start_matches('[').trim_end_matches(']');
         let valid_name = !name.is_empty()
             && (bracketless.parse::<std::net::IpAddr>().is_ok()
-                || name
-                    .split('.')
-                    .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
+                || name.split('.').all(|label| {
+                    !label.is_empty()
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                }));
         if !valid_name || name.contains('*') {
             return Err(format!(
                 "invalid host {text:?}: use a host name such as \"api.example.com\", \"*.example.com\" or an IP address (no scheme, port or path)"
             ));
         }
         let name = bracketless.to_string();
-        Ok(if wildcard { HostPattern::Subdomains(name) } else { HostPattern::Exact(name) })
+        Ok(if wildcard {
+            HostPattern::Subdomains(name)
+        } else {
+            HostPattern::Exact(name)
+        })
     }
 
     pub fn matches(&self, host: &str) -> bool {
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
         match self {
             HostPattern::Exact(name) => host == *name,
-            HostPattern::Subdomains(domain) => host.len() > domain.len() + 1 && host.ends_with(&format!(".{domain}")),
+            HostPattern::Subdomains(domain) => {
+                host.len() > domain.len() + 1 && host.ends_with(&format!(".{domain}"))
+            }
         }
     }
 }
@@ -157,7 +171,11 @@ pub struct ManifestError {
 
 impl fmt::Display for ManifestError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            formatter,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -216,7 +234,9 @@ pub fn load(path: &Path) -> Result<Manifest, ManifestErrors> {
             file: path.display().to_string(),
             line: 0,
             column: 0,
-            message: format!("cannot read the plugins file: {error} (set JOBSCOUT_PLUGINS_FILE to its path)"),
+            message: format!(
+                "cannot read the plugins file: {error} (set JOBSCOUT_PLUGINS_FILE to its path)"
+            ),
         }])
     })?;
     let base = path.parent().unwrap_or_else(|| Path::new(""));
@@ -268,25 +288,36 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Manifest, ManifestEr
             }
         };
         if !seen.insert(id.clone()) {
-            errors.push(locate(raw_plugin.id.span(), format!("key `id`: plugin id '{id}' is declared twice")));
+            errors.push(locate(
+                raw_plugin.id.span(),
+                format!("key `id`: plugin id '{id}' is declared twice"),
+            ));
             continue;
         }
         let label = format!("plugin '{id}'");
         if raw_plugin.path.get_ref().trim().is_empty() {
-            errors.push(locate(raw_plugin.path.span(), format!("{label}, key `path`: must name a .wasm file")));
+            errors.push(locate(
+                raw_plugin.path.span(),
+                format!("{label}, key `path`: must name a .wasm file"),
+            ));
         }
         let mut allowed_hosts = Vec::new();
         for host in &raw_plugin.allowed_hosts {
             match HostPattern::parse(host.get_ref()) {
                 Ok(pattern) => allowed_hosts.push(pattern),
-                Err(message) => errors.push(locate(host.span(), format!("{label}, key `allowed_hosts`: {message}"))),
+                Err(message) => errors.push(locate(
+                    host.span(),
+                    format!("{label}, key `allowed_hosts`: {message}"),
+                )),
             }
         }
         let mut secrets = Vec::new();
         for secret in &raw_plugin.secrets {
             let name = secret.get_ref();
             let valid = !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
                 && !name.starts_with(|c: char| c.is_ascii_digit());
             if valid {
                 secrets.push(name.clone());
@@ -302,7 +333,10 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Manifest, ManifestEr
             Some(table) => match table.get_ref().validate() {
                 Ok(limits) => limits,
                 Err((span, key, message)) => {
-                    errors.push(locate(span, format!("{label}, key `limits.{key}`: {message}")));
+                    errors.push(locate(
+                        span,
+                        format!("{label}, key `limits.{key}`: {message}"),
+                    ));
                     PluginLimits::default()
                 }
             },
@@ -322,7 +356,11 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Manifest, ManifestEr
         plugins.push(PluginDecl {
             id,
             kind: raw_plugin.kind,
-            path: if declared.is_absolute() { declared } else { base.join(declared) },
+            path: if declared.is_absolute() {
+                declared
+            } else {
+                base.join(declared)
+            },
             enabled: raw_plugin.enabled,
             allowed_hosts,
             config,
@@ -360,18 +398,32 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
         .rev()
         .map(str::trim)
         .find(|previous| previous.starts_with('['))
-        .map(|header| header.trim_matches(|c| c == '[' || c == ']').trim().to_string());
-    Some(match table.as_deref().and_then(|table| table.strip_prefix("plugin.")) {
-        Some(nested) => format!("{nested}.{key}"),
-        None => key.to_string(),
-    })
+        .map(|header| {
+            header
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string()
+        });
+    Some(
+        match table
+            .as_deref()
+            .and_then(|table| table.strip_prefix("plugin."))
+        {
+            Some(nested) => format!("{nested}.{key}"),
+            None => key.to_string(),
+        },
+    )
 }
 
 /// 1-based line and column of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |tail| tail.chars().count())
+        + 1;
     (line, column)
 }
 
@@ -391,7 +443,9 @@ mod tests {
         assert!(HostPattern::parse("https://example.com").is_err());
         assert!(HostPattern::parse("example.com:8080").is_err());
         assert!(HostPattern::parse("a.*.com").is_err());
-        assert!(HostPattern::parse("127.0.0.1").unwrap().matches("127.0.0.1"));
+        assert!(HostPattern::parse("127.0.0.1")
+            .unwrap()
+            .matches("127.0.0.1"));
     }
 
     #[test]
@@ -402,7 +456,10 @@ mod tests {
             Path::new("/etc/jobscout"),
         )
         .unwrap();
-        assert_eq!(manifest.plugins[0].path, Path::new("/etc/jobscout/x/a.wasm"));
+        assert_eq!(
+            manifest.plugins[0].path,
+            Path::new("/etc/jobscout/x/a.wasm")
+        );
         assert_eq!(manifest.plugins[0].line, 2);
         assert!(manifest.plugins[0].enabled);
     }

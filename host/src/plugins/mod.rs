@@ -21,7 +21,7 @@ pub mod wit;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -76,15 +76,33 @@ pub enum PluginError {
     #[error("no plugin '{0}' is declared in plugins.toml")]
     NotFound(String),
     #[error("plugin '{id}' is {state}: {reason}")]
-    Unavailable { id: String, state: PluginState, reason: String },
-    #[error("plugin '{id}' is busy: {limit} calls are already running (limits.max_concurrent_calls)")]
+    Unavailable {
+        id: String,
+        state: PluginState,
+        reason: String,
+    },
+    #[error(
+        "plugin '{id}' is busy: {limit} calls are already running (limits.max_concurrent_calls)"
+    )]
     Busy { id: String, limit: u32 },
     #[error("plugin '{id}' is a {kind}, it cannot {operation}")]
-    WrongKind { id: String, kind: PluginKind, operation: &'static str },
+    WrongKind {
+        id: String,
+        kind: PluginKind,
+        operation: &'static str,
+    },
     #[error("plugin '{id}' {version} returned an error: {error:?}")]
-    Source { id: String, version: String, error: SourceError },
+    Source {
+        id: String,
+        version: String,
+        error: SourceError,
+    },
     #[error("plugin '{id}' {version} returned an error: {error:?}")]
-    Processor { id: String, version: String, error: ProcessorError },
+    Processor {
+        id: String,
+        version: String,
+        error: ProcessorError,
+    },
     /// The host stopped the call (trap, limit, deadline, output size).
     #[error("{0}")]
     Contained(String),
@@ -92,7 +110,11 @@ pub enum PluginError {
 
 /// Owns every plugin. Shared behind an `Arc`; all methods take `&self`.
 pub struct PluginHost {
-    runtime: Option<Runtime>,
+    /// Built on the first load, so a host without plugins creates no engine and
+    /// no cache directory. `Err` says why the engine could not be created.
+    runtime: OnceLock<Result<Runtime, String>>,
+    plugin_cache_dir: PathBuf,
+    egress_allow_local: Vec<String>,
     plugins_file: PathBuf,
     options: HostOptions,
     slots: RwLock<BTreeMap<String, Slot>>,
@@ -117,7 +139,8 @@ fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 }
 
 fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl PluginHost {
@@ -128,16 +151,10 @@ impl PluginHost {
     }
 
     pub async fn start_with(settings: &Settings, options: HostOptions) -> Arc<PluginHost> {
-        let runtime = engine::build(Some(&settings.plugin_cache_dir))
-            .and_then(|(engine, cache)| {
-                engine::start_epoch_ticker(&engine);
-                let egress = Arc::new(egress::Egress::new(&settings.egress_allow_local)?);
-                Runtime::new(engine, cache, egress)
-            })
-            .map_err(|error| tracing::error!("plugin runtime unavailable, no plugin will load: {error:#}"))
-            .ok();
         let host = Arc::new(PluginHost {
-            runtime,
+            runtime: OnceLock::new(),
+            plugin_cache_dir: settings.plugin_cache_dir.clone(),
+            egress_allow_local: settings.egress_allow_local.clone(),
             plugins_file: settings.plugins_file.clone(),
             options,
             slots: RwLock::new(BTreeMap::new()),
@@ -154,10 +171,31 @@ impl PluginHost {
             report.failed.len(),
             report.disabled.len()
         );
-        if host.options.watch && host.runtime.is_some() {
+        if host.options.watch {
             reload::watch(&host);
         }
         host
+    }
+
+    /// The engine, linker and egress, created on first use.
+    fn runtime(&self) -> Result<&Runtime, String> {
+        self.runtime
+            .get_or_init(|| {
+                engine::build(Some(&self.plugin_cache_dir))
+                    .and_then(|(engine, cache)| {
+                        engine::start_epoch_ticker(&engine);
+                        let egress = Arc::new(egress::Egress::new(&self.egress_allow_local)?);
+                        Runtime::new(engine, cache, egress)
+                    })
+                    .map_err(|error| {
+                        tracing::error!(
+                            "plugin runtime unavailable, no plugin will load: {error:#}"
+                        );
+                        format!("the plugin runtime could not start: {error:#}")
+                    })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn summary(&self) -> PluginsSummary {
@@ -181,16 +219,21 @@ impl PluginHost {
     /// Every declared plugin, by id.
     pub fn list(&self) -> Vec<PluginStatus> {
         let now = Instant::now();
-        read(&self.slots).values().map(|slot| slot.status(now)).collect()
+        read(&self.slots)
+            .values()
+            .map(|slot| slot.status(now))
+            .collect()
     }
 
     pub fn status(&self, id: &str) -> Option<PluginStatus> {
-        read(&self.slots).get(id).map(|slot| slot.status(Instant::now()))
+        read(&self.slots)
+            .get(id)
+            .map(|slot| slot.status(Instant::now()))
     }
 
     /// Compile-cache (hits, misses) since start, when the cache is on.
     pub fn compile_cache_stats(&self) -> Option<(usize, usize)> {
-        let cache = self.runtime.as_ref()?.cache.as_ref()?;
+        let cache = self.runtime.get()?.as_ref().ok()?.cache.as_ref()?;
         Some((cache.cache_hits(), cache.cache_misses()))
     }
 
@@ -204,16 +247,29 @@ impl PluginHost {
         let now = Instant::now();
         read(&self.slots)
             .values()
-            .filter(|slot| slot.decl.kind == PluginKind::Source && slot.state(now) == PluginState::Loaded)
+            .filter(|slot| {
+                slot.decl.kind == PluginKind::Source && slot.state(now) == PluginState::Loaded
+            })
             .map(|slot| slot.decl.id.to_string())
             .collect()
+    }
+
+    /// The query features source `id` reported in its metadata, when it is loaded.
+    pub fn source_features(&self, id: &str) -> Option<Vec<types::QueryFeature>> {
+        read(&self.slots)
+            .get(id)
+            .and_then(|slot| slot.loaded.as_ref())
+            .filter(|loaded| loaded.kind == PluginKind::Source)
+            .map(|loaded| loaded.features.clone())
     }
 
     /// Enables or disables a plugin through the admin API. Enabling also
     /// clears its circuit breaker.
     pub fn set_enabled(&self, id: &str, enabled: bool) -> Result<PluginStatus, PluginError> {
         let mut slots = write(&self.slots);
-        let slot = slots.get_mut(id).ok_or_else(|| PluginError::NotFound(id.to_string()))?;
+        let slot = slots
+            .get_mut(id)
+            .ok_or_else(|| PluginError::NotFound(id.to_string()))?;
         if enabled && !slot.decl.enabled {
             return Err(PluginError::Unavailable {
                 id: id.to_string(),
@@ -228,15 +284,25 @@ impl PluginHost {
         if enabled {
             slot.stats.reset_breaker();
         }
-        tracing::info!(plugin = id, enabled, "plugin {} through the admin API", if enabled { "enabled" } else { "disabled" });
+        tracing::info!(
+            plugin = id,
+            enabled,
+            "plugin {} through the admin API",
+            if enabled { "enabled" } else { "disabled" }
+        );
         Ok(slot.status(Instant::now()))
     }
 
     /// Picks the build to call and checks the plugin may be called now.
-    fn acquire(&self, id: &str) -> Result<(Arc<LoadedPlugin>, Arc<stats::PluginStats>), PluginError> {
+    fn acquire(
+        &self,
+        id: &str,
+    ) -> Result<(Arc<LoadedPlugin>, Arc<stats::PluginStats>), PluginError> {
         let now = Instant::now();
         let slots = read(&self.slots);
-        let slot = slots.get(id).ok_or_else(|| PluginError::NotFound(id.to_string()))?;
+        let slot = slots
+            .get(id)
+            .ok_or_else(|| PluginError::NotFound(id.to_string()))?;
         let state = slot.state(now);
         match (&slot.loaded, state) {
             (Some(loaded), PluginState::Loaded) => Ok((loaded.clone(), slot.stats.clone())),
@@ -328,9 +394,10 @@ impl PluginHost {
             });
         }
         let _permit = Self::permit(&plugin, &stats)?;
-        let runtime = self.runtime.as_ref().expect("a loaded plugin implies a runtime");
+        let runtime = self.runtime().map_err(PluginError::Contained)?;
+        let query = honoured_query(query, &plugin.features);
         let started = Instant::now();
-        let result = call::search(&runtime.engine, &plugin, query).await;
+        let result = call::search(&runtime.engine, &plugin, &query).await;
         self.finish(&plugin, &stats, started, result)
     }
 
@@ -345,9 +412,39 @@ impl PluginHost {
             });
         }
         let _permit = Self::permit(&plugin, &stats)?;
-        let runtime = self.runtime.as_ref().expect("a loaded plugin implies a runtime");
+        let runtime = self.runtime().map_err(PluginError::Contained)?;
         let started = Instant::now();
         let result = call::process(&runtime.engine, &plugin, input).await;
         self.finish(&plugin, &stats, started, result)
+    }
+}
+
+/// The query as the source declared it can serve: fields of features it does
+/// not list are cleared, so a plugin never half-applies a filter. The caller
+/// filters the results itself for those.
+fn honoured_query(query: &JobQuery, features: &[types::QueryFeature]) -> JobQuery {
+    use types::QueryFeature;
+    let honours = |feature: QueryFeature| features.contains(&feature);
+    JobQuery {
+        keywords: query.keywords.clone(),
+        location: query
+            .location
+            .clone()
+            .filter(|_| honours(QueryFeature::Location)),
+        remote_only: query.remote_only && honours(QueryFeature::RemoteOnly),
+        employment_types: if honours(QueryFeature::EmploymentTypes) {
+            query.employment_types.clone()
+        } else {
+            Vec::new()
+        },
+        posted_since: query
+            .posted_since
+            .clone()
+            .filter(|_| honours(QueryFeature::PostedSince)),
+        limit: query.limit,
+        cursor: query
+            .cursor
+            .clone()
+            .filter(|_| honours(QueryFeature::Cursor)),
     }
 }

@@ -70,7 +70,10 @@ impl Slot {
     /// The reason shown next to the state.
     pub fn reason(&self, now: Instant) -> Option<String> {
         if !self.decl.enabled {
-            return Some(format!("disabled in plugins.toml (line {})", self.decl.line));
+            return Some(format!(
+                "disabled in plugins.toml (line {})",
+                self.decl.line
+            ));
         }
         if self.admin_disabled {
             return Some("disabled through the admin API".to_string());

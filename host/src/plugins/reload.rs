@@ -54,7 +54,10 @@ impl PluginHost {
                 let missing_default = read(&self.slots).is_empty() && !self.plugins_file.exists();
                 let message = errors.to_string();
                 if missing_default {
-                    tracing::info!("no plugins file at {}; no plugins loaded", self.plugins_file.display());
+                    tracing::info!(
+                        "no plugins file at {}; no plugins loaded",
+                        self.plugins_file.display()
+                    );
                 } else {
                     tracing::error!("plugins file not applied, plugins unchanged: {message}");
                 }
@@ -66,13 +69,19 @@ impl PluginHost {
         };
         *write(&self.manifest_error) = None;
 
-        let declared: HashSet<String> = manifest.plugins.iter().map(|decl| decl.id.to_string()).collect();
+        let declared: HashSet<String> = manifest
+            .plugins
+            .iter()
+            .map(|decl| decl.id.to_string())
+            .collect();
         for decl in manifest.plugins {
             let id = decl.id.to_string();
             if !decl.enabled {
                 // Disabled plugins are not loaded, so a missing file does not matter.
                 let mut slots = write(&self.slots);
-                let slot = slots.entry(id.clone()).or_insert_with(|| Slot::new(decl.clone()));
+                let slot = slots
+                    .entry(id.clone())
+                    .or_insert_with(|| Slot::new(decl.clone()));
                 slot.decl = decl;
                 slot.loaded = None;
                 slot.reason = None;
@@ -86,9 +95,14 @@ impl PluginHost {
                     None => (None, None),
                 }
             };
-            let current_hash = tokio::fs::read(&decl.path).await.ok().map(|bytes| sha256_hex(&bytes));
+            let current_hash = tokio::fs::read(&decl.path)
+                .await
+                .ok()
+                .map(|bytes| sha256_hex(&bytes));
             let unchanged = match (&previous, &previous_decl, &current_hash) {
-                (Some(loaded), Some(old_decl), Some(hash)) => loaded.hash == *hash && old_decl.same_settings(&decl),
+                (Some(loaded), Some(old_decl), Some(hash)) => {
+                    loaded.hash == *hash && old_decl.same_settings(&decl)
+                }
                 _ => false,
             };
             if unchanged {
@@ -100,16 +114,19 @@ impl PluginHost {
                 report.unchanged.push(id);
                 continue;
             }
-            let outcome = match &self.runtime {
-                Some(runtime) => loader::load(runtime, &decl).await,
-                None => Err("the plugin runtime could not start (see the log at start-up)".to_string()),
+            let outcome = match self.runtime() {
+                Ok(runtime) => loader::load(runtime, &decl).await,
+                Err(reason) => Err(reason),
             };
             let swap_started = Instant::now();
             let mut slots = write(&self.slots);
-            let slot = slots.entry(id.clone()).or_insert_with(|| Slot::new(decl.clone()));
+            let slot = slots
+                .entry(id.clone())
+                .or_insert_with(|| Slot::new(decl.clone()));
             match outcome {
                 Ok(plugin) => {
-                    let (version, short_hash) = (plugin.version.clone(), plugin.hash[..12].to_string());
+                    let (version, short_hash) =
+                        (plugin.version.clone(), plugin.hash[..12].to_string());
                     // The swap: new calls take the new build; calls in flight hold
                     // their own Arc to the old one and finish on it.
                     slot.loaded = Some(Arc::new(plugin));
@@ -117,14 +134,20 @@ impl PluginHost {
                     slot.reason = None;
                     slot.stats.reset_breaker();
                     drop(slots);
-                    report.swap_max_us = report.swap_max_us.max(swap_started.elapsed().as_micros() as u64);
+                    report.swap_max_us = report
+                        .swap_max_us
+                        .max(swap_started.elapsed().as_micros() as u64);
                     tracing::info!(plugin = %id, %version, hash = %short_hash, "plugin loaded");
                     report.loaded.push(id);
                 }
                 Err(reason) => {
                     let still_serving = slot.loaded.is_some();
                     if let Some(old) = &slot.loaded {
-                        tracing::warn!("plugin '{id}' reload failed, still serving {} ({}): {reason}", old.version, &old.hash[..12]);
+                        tracing::warn!(
+                            "plugin '{id}' reload failed, still serving {} ({}): {reason}",
+                            old.version,
+                            &old.hash[..12]
+                        );
                         slot.reason = Some(format!(
                             "reload failed, still serving version {} ({}): {reason}",
                             old.version,
@@ -145,7 +168,11 @@ impl PluginHost {
         }
         {
             let mut slots = write(&self.slots);
-            let removed: Vec<String> = slots.keys().filter(|id| !declared.contains(*id)).cloned().collect();
+            let removed: Vec<String> = slots
+                .keys()
+                .filter(|id| !declared.contains(*id))
+                .cloned()
+                .collect();
             for id in removed {
                 slots.remove(&id);
                 tracing::info!(plugin = %id, "plugin removed from plugins.toml; unloaded");
@@ -153,7 +180,12 @@ impl PluginHost {
             }
         }
         report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-        if let Some(watcher) = self.watcher.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
+        if let Some(watcher) = self
+            .watcher
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_mut()
+        {
             watcher.rewatch(self.watched_paths());
         }
         report
@@ -162,7 +194,11 @@ impl PluginHost {
     /// plugins.toml and every declared `.wasm`.
     fn watched_paths(&self) -> Vec<PathBuf> {
         let mut paths = vec![self.plugins_file.clone()];
-        paths.extend(read(&self.slots).values().map(|slot| slot.decl.path.clone()));
+        paths.extend(
+            read(&self.slots)
+                .values()
+                .map(|slot| slot.decl.path.clone()),
+        );
         paths
     }
 }
@@ -196,7 +232,10 @@ impl Watcher {
             }
         }
         self.directories = directories;
-        *self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = files;
+        *self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = files;
     }
 }
 
@@ -210,7 +249,9 @@ pub fn watch(host: &Arc<PluginHost>) {
         if matches!(event.kind, notify::EventKind::Access(_)) {
             return;
         }
-        let files = watched.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let files = watched
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if event.paths.iter().any(|path| files.contains(path)) {
             let _ = sender.send(());
         }
@@ -228,7 +269,10 @@ pub fn watch(host: &Arc<PluginHost>) {
         files,
     };
     watcher.rewatch(host.watched_paths());
-    *host.watcher.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(watcher);
+    *host
+        .watcher
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(watcher);
 
     let weak: Weak<PluginHost> = Arc::downgrade(host);
     let debounce: Duration = host.options.watch_debounce;

@@ -75,7 +75,10 @@ impl CallState {
     pub fn flush_output(&self) {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             let bytes = pipe.contents();
-            for line in String::from_utf8_lossy(&bytes).lines().filter(|line| !line.trim().is_empty()) {
+            for line in String::from_utf8_lossy(&bytes)
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+            {
                 tracing::info!(plugin = %self.plugin.id, stream, "{line}");
             }
         }
@@ -90,7 +93,12 @@ pub struct CallLimiter {
 }
 
 impl wasmtime::ResourceLimiter for CallLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.memory_bytes {
             self.memory_denied = true;
             return Ok(false);
@@ -98,7 +106,12 @@ impl wasmtime::ResourceLimiter for CallLimiter {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -118,7 +131,9 @@ impl http::Host for CallState {
     async fn fetch(&mut self, request: http::Request) -> Result<http::Response, http::FetchError> {
         let plugin = self.plugin.clone();
         if self.fetches >= plugin.limits.max_fetches_per_call {
-            return Err(http::FetchError::TooManyFetches(plugin.limits.max_fetches_per_call));
+            return Err(http::FetchError::TooManyFetches(
+                plugin.limits.max_fetches_per_call,
+            ));
         }
         self.fetches += 1;
         let mut secret_headers = Vec::new();
@@ -127,7 +142,12 @@ impl http::Host for CallState {
                 .secrets
                 .get(secret.secret as usize)
                 .and_then(|(_, value)| value.as_deref())
-                .ok_or_else(|| http::FetchError::InvalidRequest(format!("unknown secret handle {}", secret.secret)))?;
+                .ok_or_else(|| {
+                    http::FetchError::InvalidRequest(format!(
+                        "unknown secret handle {}",
+                        secret.secret
+                    ))
+                })?;
             secret_headers.push((secret.name.clone(), format!("{}{value}", secret.prefix)));
         }
         let method = match request.method {
@@ -146,7 +166,10 @@ impl http::Host for CallState {
             body: request.body,
         };
         let started = Instant::now();
-        let result = plugin.egress.fetch(&plugin.fetch_rules, outgoing, self.deadline).await;
+        let result = plugin
+            .egress
+            .fetch(&plugin.fetch_rules, outgoing, self.deadline)
+            .await;
         metrics::counter!(
             "jobscout_plugin_fetches_total",
             "plugin" => plugin.id.clone(),
@@ -170,7 +193,9 @@ impl http::Host for CallState {
                     FetchFailure::Network(message) => http::FetchError::Network(message),
                     FetchFailure::Timeout => http::FetchError::Timeout,
                     FetchFailure::TooLarge(limit) => http::FetchError::TooLarge(limit),
-                    FetchFailure::InvalidRequest(message) => http::FetchError::InvalidRequest(message),
+                    FetchFailure::InvalidRequest(message) => {
+                        http::FetchError::InvalidRequest(message)
+                    }
                 })
             }
         }
@@ -192,7 +217,11 @@ impl log::Host for CallState {
 
 impl config::Host for CallState {
     async fn get(&mut self, key: String) -> Option<String> {
-        self.plugin.config.iter().find(|(name, _)| *name == key).map(|(_, value)| value.clone())
+        self.plugin
+            .config
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.clone())
     }
 
     async fn all(&mut self) -> Vec<(String, String)> {

@@ -59,13 +59,17 @@ pub struct StatsSnapshot {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl PluginStats {
     /// How long the plugin stays paused, if it is.
     pub fn paused_for(&self, now: Instant) -> Option<Duration> {
-        lock(&self.breaker).paused_until.and_then(|until| until.checked_duration_since(now))
+        lock(&self.breaker)
+            .paused_until
+            .and_then(|until| until.checked_duration_since(now))
     }
 
     pub fn record_rejected(&self) {
@@ -74,7 +78,12 @@ impl PluginStats {
 
     /// Records a finished call. `breaker_failure` says whether the failure
     /// counts toward pausing (a plugin refusing a bad query does not).
-    pub fn record(&self, elapsed: Duration, outcome: Result<(), (&str, bool)>, policy: &BreakerPolicy) {
+    pub fn record(
+        &self,
+        elapsed: Duration,
+        outcome: Result<(), (&str, bool)>,
+        policy: &BreakerPolicy,
+    ) {
         self.calls.fetch_add(1, Ordering::Relaxed);
         {
             let mut latencies = lock(&self.latencies_micros);
@@ -97,7 +106,10 @@ impl PluginStats {
                     breaker.consecutive_failures += 1;
                     if breaker.consecutive_failures >= policy.threshold {
                         let factor = 1u32 << breaker.pauses.min(16);
-                        let backoff = policy.base_backoff.saturating_mul(factor).min(policy.max_backoff);
+                        let backoff = policy
+                            .base_backoff
+                            .saturating_mul(factor)
+                            .min(policy.max_backoff);
                         breaker.pauses += 1;
                         breaker.paused_until = Some(Instant::now() + backoff);
                     }
@@ -128,7 +140,9 @@ impl PluginStats {
             p50_ms: percentile(0.50),
             p95_ms: percentile(0.95),
             consecutive_failures: breaker.consecutive_failures,
-            paused_for: breaker.paused_until.and_then(|until| until.checked_duration_since(Instant::now())),
+            paused_for: breaker
+                .paused_until
+                .and_then(|until| until.checked_duration_since(Instant::now())),
             last_error: lock(&self.last_error).clone(),
         }
     }
@@ -148,16 +162,29 @@ mod tests {
         let stats = PluginStats::default();
         stats.record(Duration::from_millis(1), Err(("boom", true)), &policy);
         assert!(stats.paused_for(Instant::now()).is_none());
-        stats.record(Duration::from_millis(1), Err(("invalid query", false)), &policy);
-        assert!(stats.paused_for(Instant::now()).is_none(), "non-breaker failures do not count");
+        stats.record(
+            Duration::from_millis(1),
+            Err(("invalid query", false)),
+            &policy,
+        );
+        assert!(
+            stats.paused_for(Instant::now()).is_none(),
+            "non-breaker failures do not count"
+        );
         stats.record(Duration::from_millis(1), Err(("boom", true)), &policy);
         let first = stats.paused_for(Instant::now()).unwrap();
-        assert!(first > Duration::from_secs(9) && first <= Duration::from_secs(10), "{first:?}");
+        assert!(
+            first > Duration::from_secs(9) && first <= Duration::from_secs(10),
+            "{first:?}"
+        );
         stats.record(Duration::from_millis(1), Err(("boom", true)), &policy);
         let second = stats.paused_for(Instant::now()).unwrap();
         assert!(second > Duration::from_secs(19), "doubled: {second:?}");
         stats.record(Duration::from_millis(1), Err(("boom", true)), &policy);
-        assert!(stats.paused_for(Instant::now()).unwrap() <= Duration::from_secs(26), "capped");
+        assert!(
+            stats.paused_for(Instant::now()).unwrap() <= Duration::from_secs(26),
+            "capped"
+        );
         stats.record(Duration::from_millis(1), Ok(()), &policy);
         assert!(stats.paused_for(Instant::now()).is_none());
         let snapshot = stats.snapshot();

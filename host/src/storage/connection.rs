@@ -4,12 +4,14 @@ use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use crate::shutdown::ShutdownSignal;
 use anyhow::Context as _;
 use serde::Serialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::ConnectOptions as _;
-use crate::shutdown::ShutdownSignal;
 use utoipa::ToSchema;
 
 use super::Engine;
@@ -58,10 +60,17 @@ impl Pool {
 }
 
 /// Opens a pool for `target`. SQLite files are created when missing and use WAL.
-pub async fn connect(target: &DatabaseTarget, max_connections: u32, timeout: Duration) -> anyhow::Result<Pool> {
+pub async fn connect(
+    target: &DatabaseTarget,
+    max_connections: u32,
+    timeout: Duration,
+) -> anyhow::Result<Pool> {
     match target {
         DatabaseTarget::Sqlite(path) => {
-            if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            if let Some(parent) = path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create the folder for {}", path.display()))?;
             }
@@ -92,7 +101,9 @@ pub async fn connect(target: &DatabaseTarget, max_connections: u32, timeout: Dur
                 .acquire_timeout(timeout)
                 .connect_with(options)
                 .await
-                .with_context(|| format!("cannot connect to PostgreSQL at {}", mask_url_password(url)))?;
+                .with_context(|| {
+                    format!("cannot connect to PostgreSQL at {}", mask_url_password(url))
+                })?;
             Ok(Pool::Postgres(pool))
         }
     }
@@ -206,7 +217,11 @@ impl Database {
                             }
                             Err(error) => {
                                 tracing::error!(error = format!("{error:#}"), "database migration failed; serving with the existing schema and retrying");
-                                self.set(Some(pool), DatabaseState::MigrationFailed, Some(format!("{error:#}")));
+                                self.set(
+                                    Some(pool),
+                                    DatabaseState::MigrationFailed,
+                                    Some(format!("{error:#}")),
+                                );
                                 false
                             }
                         }
@@ -227,7 +242,11 @@ impl Database {
                                 true
                             }
                             Err(error) => {
-                                self.set(Some(pool), DatabaseState::MigrationFailed, Some(format!("{error:#}")));
+                                self.set(
+                                    Some(pool),
+                                    DatabaseState::MigrationFailed,
+                                    Some(format!("{error:#}")),
+                                );
                                 false
                             }
                         }
@@ -243,7 +262,11 @@ impl Database {
                             Err(error) => {
                                 tracing::error!(error = %error, "database check failed");
                                 // Keep the pool: sqlx reconnects its connections by itself.
-                                self.set(Some(pool), DatabaseState::Unavailable, Some(error.to_string()));
+                                self.set(
+                                    Some(pool),
+                                    DatabaseState::Unavailable,
+                                    Some(error.to_string()),
+                                );
                                 false
                             }
                         }
@@ -271,7 +294,10 @@ impl Database {
     }
 
     fn set(&self, pool: Option<Pool>, state: DatabaseState, error: Option<String>) {
-        let mut inner = self.inner.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut inner = self
+            .inner
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         inner.pool = pool;
         inner.health.state = state;
         inner.health.error = error;
@@ -287,11 +313,16 @@ impl Database {
 
     /// The pool, or a 503 that says why there is none.
     pub fn pool(&self) -> Result<Pool, Error> {
-        let inner = self.inner.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let inner = self
+            .inner
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match &inner.pool {
             Some(pool) => Ok(pool.clone()),
             None => Err(Error::Unavailable(match inner.health.state {
-                DatabaseState::Connecting => "Database is starting up; try again shortly".to_string(),
+                DatabaseState::Connecting => {
+                    "Database is starting up; try again shortly".to_string()
+                }
                 _ => "Database unavailable; try again shortly".to_string(),
             })),
         }

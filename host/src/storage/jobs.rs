@@ -29,6 +29,11 @@ pub struct JobRecord {
     pub salary_min: Option<f64>,
     pub salary_max: Option<f64>,
     pub salary_currency: Option<String>,
+    /// hour, day, week, month or year, when the source said.
+    pub salary_period: Option<String>,
+    /// The salary range converted to a yearly amount (written by the pipeline; not read back by lists).
+    pub salary_annual_min: Option<f64>,
+    pub salary_annual_max: Option<f64>,
     pub job_url: Option<String>,
     pub job_url_canonical: Option<String>,
     pub apply_url: Option<String>,
@@ -136,7 +141,11 @@ fn push_filters(builder: &mut SqlBuilder, engine: Engine, filter: &JobFilter, no
         if words.is_empty() {
             // Nothing indexable (e.g. "++"): a literal substring scan keeps the old meaning.
             let pattern = format!("%{}%", escape_like(q));
-            let operator = if engine == Engine::Postgres { "ILIKE" } else { "LIKE" };
+            let operator = if engine == Engine::Postgres {
+                "ILIKE"
+            } else {
+                "LIKE"
+            };
             builder.push(" AND (");
             for (index, column) in ["title", "company", "description_text"].iter().enumerate() {
                 if index > 0 {
@@ -162,8 +171,7 @@ fn push_filters(builder: &mut SqlBuilder, engine: Engine, filter: &JobFilter, no
                     // PostgreSQL splits the text with the same parser as the index, then
                     // the last lexeme becomes a prefix.
                     builder.push(
-                        " AND to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(company, '') || ' ' || \
-                         coalesce(description_text, '')) @@ to_tsquery('simple', \
+                        " AND search_vector @@ to_tsquery('simple', \
                          regexp_replace(phraseto_tsquery('simple', ",
                     );
                     builder.bind(Bind::Text(q.trim().to_string()));
@@ -173,7 +181,11 @@ fn push_filters(builder: &mut SqlBuilder, engine: Engine, filter: &JobFilter, no
         }
     }
     if let Some(location) = filter.location.as_deref() {
-        let operator = if engine == Engine::Postgres { "ILIKE" } else { "LIKE" };
+        let operator = if engine == Engine::Postgres {
+            "ILIKE"
+        } else {
+            "LIKE"
+        };
         builder.push(&format!(" AND location_raw {operator} "));
         builder.bind(Bind::Text(format!("%{}%", escape_like(location))));
         builder.push(" ESCAPE '\\'");
@@ -234,53 +246,102 @@ pub async fn list_jobs(
     page: i64,
     page_size: i64,
 ) -> Result<JobPage, sqlx::Error> {
+    let (jobs, total) = tokio::try_join!(
+        page_jobs(pool, filter, sort, page, page_size),
+        count_jobs(pool, filter)
+    )?;
+    Ok(JobPage { jobs, total })
+}
+
+/// The jobs of one page (`page` from 1).
+pub async fn page_jobs(
+    pool: &Pool,
+    filter: &JobFilter,
+    sort: JobSort,
+    page: i64,
+    page_size: i64,
+) -> Result<Vec<JobRecord>, sqlx::Error> {
     let engine = pool.engine();
-    let now = Utc::now();
     let offset = (page - 1).saturating_mul(page_size);
-
     let mut rows_sql = SqlBuilder::new(engine);
-    rows_sql.push("SELECT ").push(LIST_COLUMNS).push(" FROM jobs");
-    push_filters(&mut rows_sql, engine, filter, now);
-    rows_sql.push(" ORDER BY ").push(sort.order_by(engine)).push(" LIMIT ");
-    rows_sql.bind(Bind::Int(page_size)).push(" OFFSET ").bind(Bind::Int(offset));
-
-    let mut count_sql = SqlBuilder::new(engine);
-    count_sql.push("SELECT COUNT(*) FROM jobs");
-    push_filters(&mut count_sql, engine, filter, now);
-
+    rows_sql
+        .push("SELECT ")
+        .push(LIST_COLUMNS)
+        .push(" FROM jobs");
+    push_filters(&mut rows_sql, engine, filter, Utc::now());
+    rows_sql
+        .push(" ORDER BY ")
+        .push(sort.order_by(engine))
+        .push(" LIMIT ");
+    rows_sql
+        .bind(Bind::Int(page_size))
+        .push(" OFFSET ")
+        .bind(Bind::Int(offset));
     match pool {
         Pool::Sqlite(pool) => {
-            let rows = bind_sqlite(sqlx::query_as::<_, SqliteJob>(&rows_sql.sql), &rows_sql.binds).fetch_all(pool);
-            let total = bind_sqlite(sqlx::query_as::<_, (i64,)>(&count_sql.sql), &count_sql.binds).fetch_one(pool);
-            let (rows, (total,)) = tokio::try_join!(rows, total)?;
-            Ok(JobPage {
-                jobs: rows.into_iter().map(|row| row.0).collect(),
-                total,
-            })
+            let rows = bind_sqlite(
+                sqlx::query_as::<_, SqliteJob>(&rows_sql.sql),
+                &rows_sql.binds,
+            )
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.into_iter().map(|row| row.0).collect())
         }
         Pool::Postgres(pool) => {
-            let rows = bind_postgres(sqlx::query_as::<_, PgJob>(&rows_sql.sql), &rows_sql.binds).fetch_all(pool);
-            let total = bind_postgres(sqlx::query_as::<_, (i64,)>(&count_sql.sql), &count_sql.binds).fetch_one(pool);
-            let (rows, (total,)) = tokio::try_join!(rows, total)?;
-            Ok(JobPage {
-                jobs: rows.into_iter().map(|row| row.0).collect(),
-                total,
-            })
+            let rows = bind_postgres(sqlx::query_as::<_, PgJob>(&rows_sql.sql), &rows_sql.binds)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.into_iter().map(|row| row.0).collect())
         }
     }
+}
+
+/// How many jobs match `filter`.
+pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Error> {
+    let engine = pool.engine();
+    let mut count_sql = SqlBuilder::new(engine);
+    count_sql.push("SELECT COUNT(*) FROM jobs");
+    push_filters(&mut count_sql, engine, filter, Utc::now());
+    let (total,) = match pool {
+        Pool::Sqlite(pool) => {
+            bind_sqlite(
+                sqlx::query_as::<_, (i64,)>(&count_sql.sql),
+                &count_sql.binds,
+            )
+            .fetch_one(pool)
+            .await?
+        }
+        Pool::Postgres(pool) => {
+            bind_postgres(
+                sqlx::query_as::<_, (i64,)>(&count_sql.sql),
+                &count_sql.binds,
+            )
+            .fetch_one(pool)
+            .await?
+        }
+    };
+    Ok(total)
 }
 
 /// One job with its full description, or `None`.
 pub async fn get_job(pool: &Pool, job_id: &str) -> Result<Option<JobRecord>, sqlx::Error> {
     match pool {
         Pool::Sqlite(pool) => {
-            let sql = format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = ?");
-            let row = sqlx::query_as::<_, SqliteJob>(&sql).bind(job_id).fetch_optional(pool).await?;
+            let sql =
+                format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = ?");
+            let row = sqlx::query_as::<_, SqliteJob>(&sql)
+                .bind(job_id)
+                .fetch_optional(pool)
+                .await?;
             Ok(row.map(|row| row.0))
         }
         Pool::Postgres(pool) => {
-            let sql = format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = $1");
-            let row = sqlx::query_as::<_, PgJob>(&sql).bind(job_id).fetch_optional(pool).await?;
+            let sql =
+                format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = $1");
+            let row = sqlx::query_as::<_, PgJob>(&sql)
+                .bind(job_id)
+                .fetch_optional(pool)
+                .await?;
             Ok(row.map(|row| row.0))
         }
     }
@@ -311,7 +372,9 @@ pub async fn catalogue_stats(pool: &Pool) -> Result<CatalogueStats, sqlx::Error>
             .fetch_one(pool)
             .await?;
             let sources: Vec<(String, i64)> =
-                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source").fetch_all(pool).await?;
+                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source")
+                    .fetch_all(pool)
+                    .await?;
             Ok(CatalogueStats {
                 total_jobs: total,
                 jobs_last_24h: last_24h,
@@ -330,7 +393,9 @@ pub async fn catalogue_stats(pool: &Pool) -> Result<CatalogueStats, sqlx::Error>
             .fetch_one(pool)
             .await?;
             let sources: Vec<(String, i64)> =
-                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source").fetch_all(pool).await?;
+                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source")
+                    .fetch_all(pool)
+                    .await?;
             Ok(CatalogueStats {
                 total_jobs: total,
                 jobs_last_24h: last_24h,
@@ -341,144 +406,7 @@ pub async fn catalogue_stats(pool: &Pool) -> Result<CatalogueStats, sqlx::Error>
     }
 }
 
-/// Inserts or refreshes jobs by `job_id` in one transaction. An existing row keeps
-/// its `first_seen_at` and takes the new values, except that a missing `posted_at`
-/// or relevance does not erase a stored one.
-pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Error> {
-    const COLUMNS: [&str; 38] = [
-        "job_id", "provider_id", "source", "source_url", "title", "title_normalized", "company",
-        "company_normalized", "location_raw", "country", "city", "remote_type", "employment_types",
-        "salary_min", "salary_max", "salary_currency", "job_url", "job_url_canonical", "apply_url",
-        "description_text", "emails", "company_website", "linkedin_url", "tags", "posted_at", "expires_at",
-        "first_seen_at", "last_seen_at", "relevance_score", "relevance_reasons", "ai_score", "ai_reasons",
-        "ai_seniority", "ai_summary", "ai_requirements", "ai_tech_stack", "ai_company_summary", "ai_flags",
-    ];
-    let keep_if_null = ["posted_at", "relevance_score", "relevance_reasons", "ai_score", "ai_reasons"];
-    let updates: Vec<String> = COLUMNS
-        .iter()
-        .filter(|column| !matches!(**column, "job_id" | "first_seen_at"))
-        .map(|column| {
-            if keep_if_null.contains(column) {
-                format!("{column} = coalesce(excluded.{column}, jobs.{column})")
-            } else {
-                format!("{column} = excluded.{column}")
-            }
-        })
-        .collect();
-    let now = Utc::now();
-    match pool {
-        Pool::Sqlite(pool) => {
-            let placeholders = vec!["?"; COLUMNS.len()].join(", ");
-            let sql = format!(
-                "INSERT INTO jobs ({}) VALUES ({placeholders}) ON CONFLICT(job_id) DO UPDATE SET {}",
-                COLUMNS.join(", "),
-                updates.join(", ")
-            );
-            let mut transaction = pool.begin().await?;
-            for job in jobs {
-                let json = |values: &Vec<String>| serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
-                let time = |value: &Option<DateTime<Utc>>| value.as_ref().map(format_timestamp);
-                sqlx::query(&sql)
-                    .bind(&job.job_id)
-                    .bind(&job.provider_id)
-                    .bind(&job.source)
-                    .bind(&job.source_url)
-                    .bind(&job.title)
-                    .bind(&job.title_normalized)
-                    .bind(&job.company)
-                    .bind(&job.company_normalized)
-                    .bind(&job.location_raw)
-                    .bind(&job.country)
-                    .bind(&job.city)
-                    .bind(&job.remote_type)
-                    .bind(json(&job.employment_types))
-                    .bind(job.salary_min)
-                    .bind(job.salary_max)
-                    .bind(&job.salary_currency)
-                    .bind(&job.job_url)
-                    .bind(&job.job_url_canonical)
-                    .bind(&job.apply_url)
-                    .bind(&job.description_text)
-                    .bind(json(&job.emails))
-                    .bind(&job.company_website)
-                    .bind(&job.linkedin_url)
-                    .bind(json(&job.tags))
-                    .bind(time(&job.posted_at))
-                    .bind(time(&job.expires_at))
-                    .bind(format_timestamp(&job.first_seen_at.unwrap_or(now)))
-                    .bind(format_timestamp(&job.last_seen_at.unwrap_or(now)))
-                    .bind(job.relevance_score)
-                    .bind(&job.relevance_reasons)
-                    .bind(job.ai_score)
-                    .bind(&job.ai_reasons)
-                    .bind(&job.ai_seniority)
-                    .bind(&job.ai_summary)
-                    .bind(&job.ai_requirements)
-                    .bind(&job.ai_tech_stack)
-                    .bind(&job.ai_company_summary)
-                    .bind(json(&job.ai_flags))
-                    .execute(&mut *transaction)
-                    .await?;
-            }
-            transaction.commit().await
-        }
-        Pool::Postgres(pool) => {
-            let placeholders: Vec<String> = (1..=COLUMNS.len()).map(|index| format!("${index}")).collect();
-            let sql = format!(
-                "INSERT INTO jobs ({}) VALUES ({}) ON CONFLICT(job_id) DO UPDATE SET {}",
-                COLUMNS.join(", "),
-                placeholders.join(", "),
-                updates.join(", ")
-            );
-            let mut transaction = pool.begin().await?;
-            for job in jobs {
-                let real = |value: Option<f64>| value.map(|number| number as f32);
-                sqlx::query(&sql)
-                    .bind(&job.job_id)
-                    .bind(&job.provider_id)
-                    .bind(&job.source)
-                    .bind(&job.source_url)
-                    .bind(&job.title)
-                    .bind(&job.title_normalized)
-                    .bind(&job.company)
-                    .bind(&job.company_normalized)
-                    .bind(&job.location_raw)
-                    .bind(&job.country)
-                    .bind(&job.city)
-                    .bind(&job.remote_type)
-                    .bind(&job.employment_types)
-                    .bind(real(job.salary_min))
-                    .bind(real(job.salary_max))
-                    .bind(&job.salary_currency)
-                    .bind(&job.job_url)
-                    .bind(&job.job_url_canonical)
-                    .bind(&job.apply_url)
-                    .bind(&job.description_text)
-                    .bind(&job.emails)
-                    .bind(&job.company_website)
-                    .bind(&job.linkedin_url)
-                    .bind(&job.tags)
-                    .bind(job.posted_at)
-                    .bind(job.expires_at)
-                    .bind(job.first_seen_at.unwrap_or(now))
-                    .bind(job.last_seen_at.unwrap_or(now))
-                    .bind(real(job.relevance_score))
-                    .bind(&job.relevance_reasons)
-                    .bind(real(job.ai_score))
-                    .bind(&job.ai_reasons)
-                    .bind(&job.ai_seniority)
-                    .bind(&job.ai_summary)
-                    .bind(&job.ai_requirements)
-                    .bind(&job.ai_tech_stack)
-                    .bind(&job.ai_company_summary)
-                    .bind(&job.ai_flags)
-                    .execute(&mut *transaction)
-                    .await?;
-            }
-            transaction.commit().await
-        }
-    }
-}
+pub use super::upsert::upsert_jobs;
 
 /// A job decoded from a SQLite row (JSON-text arrays, ISO-text timestamps).
 struct SqliteJob(JobRecord);
@@ -527,7 +455,9 @@ fn real_to_f64(value: Option<f32>) -> Option<f64> {
 
 impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteJob {
     fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
-        let text = |name: &str| -> Result<Option<String>, sqlx::Error> { row.try_get::<Option<String>, _>(name) };
+        let text = |name: &str| -> Result<Option<String>, sqlx::Error> {
+            row.try_get::<Option<String>, _>(name)
+        };
         let time = |name: &str| -> Result<Option<DateTime<Utc>>, sqlx::Error> {
             Ok(text(name)?.as_deref().and_then(parse_timestamp))
         };
@@ -549,11 +479,22 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteJob {
             salary_min: sqlite_real(row, "salary_min"),
             salary_max: sqlite_real(row, "salary_max"),
             salary_currency: empty_to_none(text("salary_currency")?),
+            salary_period: None,
+            salary_annual_min: None,
+            salary_annual_max: None,
             job_url: empty_to_none(text("job_url")?),
             job_url_canonical: empty_to_none(text("job_url_canonical")?),
             apply_url: empty_to_none(text("apply_url")?),
-            description_text: if has_detail { text("description_text")? } else { None },
-            emails: if has_detail { json_list(text("emails")?) } else { Vec::new() },
+            description_text: if has_detail {
+                text("description_text")?
+            } else {
+                None
+            },
+            emails: if has_detail {
+                json_list(text("emails")?)
+            } else {
+                Vec::new()
+            },
             company_website: empty_to_none(text("company_website")?),
             linkedin_url: empty_to_none(text("linkedin_url")?),
             tags: json_list(text("tags")?),
@@ -569,7 +510,11 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteJob {
             ai_summary: empty_to_none(text("ai_summary")?),
             ai_requirements: empty_to_none(text("ai_requirements")?),
             ai_tech_stack: empty_to_none(text("ai_tech_stack")?),
-            ai_company_summary: if has_detail { empty_to_none(text("ai_company_summary")?) } else { None },
+            ai_company_summary: if has_detail {
+                empty_to_none(text("ai_company_summary")?)
+            } else {
+                None
+            },
             ai_flags: json_list(text("ai_flags")?),
         }))
     }
@@ -577,11 +522,17 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteJob {
 
 impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
     fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        let text = |name: &str| -> Result<Option<String>, sqlx::Error> { row.try_get::<Option<String>, _>(name) };
-        let list = |name: &str| -> Result<Vec<String>, sqlx::Error> {
-            Ok(row.try_get::<Option<Vec<String>>, _>(name)?.unwrap_or_default())
+        let text = |name: &str| -> Result<Option<String>, sqlx::Error> {
+            row.try_get::<Option<String>, _>(name)
         };
-        let real = |name: &str| -> Result<Option<f64>, sqlx::Error> { Ok(real_to_f64(row.try_get(name)?)) };
+        let list = |name: &str| -> Result<Vec<String>, sqlx::Error> {
+            Ok(row
+                .try_get::<Option<Vec<String>>, _>(name)?
+                .unwrap_or_default())
+        };
+        let real = |name: &str| -> Result<Option<f64>, sqlx::Error> {
+            Ok(real_to_f64(row.try_get(name)?))
+        };
         let has_detail = row.try_get_raw("description_text").is_ok();
         Ok(PgJob(JobRecord {
             job_id: row.try_get("job_id")?,
@@ -600,11 +551,22 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
             salary_min: real("salary_min")?,
             salary_max: real("salary_max")?,
             salary_currency: empty_to_none(text("salary_currency")?),
+            salary_period: None,
+            salary_annual_min: None,
+            salary_annual_max: None,
             job_url: empty_to_none(text("job_url")?),
             job_url_canonical: empty_to_none(text("job_url_canonical")?),
             apply_url: empty_to_none(text("apply_url")?),
-            description_text: if has_detail { text("description_text")? } else { None },
-            emails: if has_detail { list("emails")? } else { Vec::new() },
+            description_text: if has_detail {
+                text("description_text")?
+            } else {
+                None
+            },
+            emails: if has_detail {
+                list("emails")?
+            } else {
+                Vec::new()
+            },
             company_website: empty_to_none(text("company_website")?),
             linkedin_url: empty_to_none(text("linkedin_url")?),
             tags: list("tags")?,
@@ -620,7 +582,11 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
             ai_summary: empty_to_none(text("ai_summary")?),
             ai_requirements: empty_to_none(text("ai_requirements")?),
             ai_tech_stack: empty_to_none(text("ai_tech_stack")?),
-            ai_company_summary: if has_detail { empty_to_none(text("ai_company_summary")?) } else { None },
+            ai_company_summary: if has_detail {
+                empty_to_none(text("ai_company_summary")?)
+            } else {
+                None
+            },
             ai_flags: list("ai_flags")?,
         }))
     }
@@ -632,14 +598,20 @@ mod tests {
 
     #[test]
     fn search_words_split_like_the_indexes() {
-        assert_eq!(search_words("Senior Node.js  Engineer"), ["senior", "node", "js", "engineer"]);
+        assert_eq!(
+            search_words("Senior Node.js  Engineer"),
+            ["senior", "node", "js", "engineer"]
+        );
         assert!(search_words("++ --").is_empty());
         assert_eq!(search_words("Größe"), ["größe"]);
     }
 
     #[test]
     fn json_lists_tolerate_the_earlier_shapes() {
-        assert_eq!(json_list(Some(r#"["full_time","contract"]"#.into())), ["full_time", "contract"]);
+        assert_eq!(
+            json_list(Some(r#"["full_time","contract"]"#.into())),
+            ["full_time", "contract"]
+        );
         assert!(json_list(Some(String::new())).is_empty());
         assert!(json_list(Some("not json".into())).is_empty());
         assert!(json_list(None).is_empty());
@@ -653,7 +625,10 @@ mod tests {
 
     #[test]
     fn unknown_sorts_fall_back_to_relevance() {
-        assert_eq!(JobSort::from_param(Some("personalized")), JobSort::Relevance);
+        assert_eq!(
+            JobSort::from_param(Some("personalized")),
+            JobSort::Relevance
+        );
         assert_eq!(JobSort::from_param(Some("bogus")), JobSort::Relevance);
         assert_eq!(JobSort::from_param(Some("posted_at")), JobSort::PostedAt);
         assert_eq!(JobSort::from_param(None), JobSort::Relevance);

@@ -8,9 +8,15 @@
 pub mod analytics;
 mod connection;
 pub mod jobs;
+pub mod profiles;
 pub mod runs;
+pub mod saved_searches;
+pub mod scheduler;
+pub mod scrape;
 mod sql;
 mod time;
+mod upsert;
+pub mod users;
 
 pub use connection::{connect, migrate, Database, DatabaseHealth, DatabaseState, Pool};
 pub use time::{format_timestamp, parse_timestamp};

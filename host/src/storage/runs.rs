@@ -31,7 +31,9 @@ fn from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<RunRecord, sqlx::Error> 
             .as_deref()
             .and_then(parse_timestamp))
     };
-    let count = |name: &str| -> Result<i64, sqlx::Error> { Ok(row.try_get::<Option<i64>, _>(name)?.unwrap_or(0)) };
+    let count = |name: &str| -> Result<i64, sqlx::Error> {
+        Ok(row.try_get::<Option<i64>, _>(name)?.unwrap_or(0))
+    };
     Ok(RunRecord {
         run_id: row.try_get("run_id")?,
         started_at: time("started_at")?,
@@ -41,7 +43,9 @@ fn from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<RunRecord, sqlx::Error> 
         jobs_updated: count("jobs_updated")?,
         jobs_filtered: count("jobs_filtered")?,
         errors: count("errors")?,
-        sources: row.try_get::<Option<String>, _>("sources")?.filter(|text| !text.is_empty()),
+        sources: row
+            .try_get::<Option<String>, _>("sources")?
+            .filter(|text| !text.is_empty()),
         criteria: row
             .try_get::<Option<String>, _>("criteria")?
             .and_then(|text| serde_json::from_str(&text).ok()),
@@ -50,7 +54,10 @@ fn from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<RunRecord, sqlx::Error> 
 
 fn from_postgres(row: &sqlx::postgres::PgRow) -> Result<RunRecord, sqlx::Error> {
     let count = |name: &str| -> Result<i64, sqlx::Error> {
-        Ok(row.try_get::<Option<i32>, _>(name)?.map(i64::from).unwrap_or(0))
+        Ok(row
+            .try_get::<Option<i32>, _>(name)?
+            .map(i64::from)
+            .unwrap_or(0))
     };
     Ok(RunRecord {
         run_id: i64::from(row.try_get::<i32, _>("run_id")?),
@@ -61,8 +68,12 @@ fn from_postgres(row: &sqlx::postgres::PgRow) -> Result<RunRecord, sqlx::Error> 
         jobs_updated: count("jobs_updated")?,
         jobs_filtered: count("jobs_filtered")?,
         errors: count("errors")?,
-        sources: row.try_get::<Option<String>, _>("sources")?.filter(|text| !text.is_empty()),
-        criteria: row.try_get::<Option<sqlx::types::Json<Value>>, _>("criteria")?.map(|json| json.0),
+        sources: row
+            .try_get::<Option<String>, _>("sources")?
+            .filter(|text| !text.is_empty()),
+        criteria: row
+            .try_get::<Option<sqlx::types::Json<Value>>, _>("criteria")?
+            .map(|json| json.0),
     })
 }
 
@@ -70,8 +81,18 @@ fn from_postgres(row: &sqlx::postgres::PgRow) -> Result<RunRecord, sqlx::Error> 
 pub async fn latest_run(pool: &Pool) -> Result<Option<RunRecord>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM runs ORDER BY run_id DESC LIMIT 1");
     match pool {
-        Pool::Sqlite(pool) => sqlx::query(&sql).fetch_optional(pool).await?.as_ref().map(from_sqlite).transpose(),
-        Pool::Postgres(pool) => sqlx::query(&sql).fetch_optional(pool).await?.as_ref().map(from_postgres).transpose(),
+        Pool::Sqlite(pool) => sqlx::query(&sql)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(from_sqlite)
+            .transpose(),
+        Pool::Postgres(pool) => sqlx::query(&sql)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(from_postgres)
+            .transpose(),
     }
 }
 
@@ -102,8 +123,16 @@ pub async fn get_run(pool: &Pool, run_id: i64) -> Result<Option<RunRecord>, sqlx
 
 pub async fn count_runs(pool: &Pool) -> Result<i64, sqlx::Error> {
     let (count,): (i64,) = match pool {
-        Pool::Sqlite(pool) => sqlx::query_as("SELECT COUNT(*) FROM runs").fetch_one(pool).await?,
-        Pool::Postgres(pool) => sqlx::query_as("SELECT COUNT(*) FROM runs").fetch_one(pool).await?,
+        Pool::Sqlite(pool) => {
+            sqlx::query_as("SELECT COUNT(*) FROM runs")
+                .fetch_one(pool)
+                .await?
+        }
+        Pool::Postgres(pool) => {
+            sqlx::query_as("SELECT COUNT(*) FROM runs")
+                .fetch_one(pool)
+                .await?
+        }
     };
     Ok(count)
 }

@@ -102,10 +102,18 @@ mod tests {
     #[test]
     fn placeholders_follow_the_engine() {
         let mut sqlite = SqlBuilder::new(Engine::Sqlite);
-        sqlite.push("a = ").bind(Bind::Int(1)).push(" AND b = ").bind(Bind::Int(2));
+        sqlite
+            .push("a = ")
+            .bind(Bind::Int(1))
+            .push(" AND b = ")
+            .bind(Bind::Int(2));
         assert_eq!(sqlite.sql, "a = ? AND b = ?");
         let mut postgres = SqlBuilder::new(Engine::Postgres);
-        postgres.push("a = ").bind(Bind::Int(1)).push(" AND b = ").bind(Bind::Int(2));
+        postgres
+            .push("a = ")
+            .bind(Bind::Int(1))
+            .push(" AND b = ")
+            .bind(Bind::Int(2));
         assert_eq!(postgres.sql, "a = $1 AND b = $2");
         assert_eq!(postgres.binds.len(), 2);
     }

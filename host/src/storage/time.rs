@@ -53,7 +53,9 @@ mod tests {
         assert_eq!(parse_timestamp("").map(|t| format_timestamp(&t)), None);
         assert_eq!(parse_timestamp("yesterday"), None);
         assert_eq!(
-            parse_timestamp("2026-11-17").map(|t| format_timestamp(&t)).as_deref(),
+            parse_timestamp("2026-11-17")
+                .map(|t| format_timestamp(&t))
+                .as_deref(),
             Some("2026-11-17T00:00:00Z")
         );
     }

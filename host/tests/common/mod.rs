@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+pub mod fake_supabase;
 pub mod seed;
 
 use std::sync::Arc;
@@ -30,7 +31,8 @@ fn postgres_admin_url() -> String {
 }
 
 fn postgres_required() -> bool {
-    std::env::var("JOBSCOUT_TEST_REQUIRE_POSTGRES").is_ok_and(|value| value == "1" || value == "true")
+    std::env::var("JOBSCOUT_TEST_REQUIRE_POSTGRES")
+        .is_ok_and(|value| value == "1" || value == "true")
 }
 
 /// A database that exists for one test and is removed afterwards.
@@ -62,6 +64,24 @@ impl TestDb {
         }
     }
 
+    /// A SQLite database that starts as a copy of `original` (which stays untouched).
+    pub async fn sqlite_copy_of(original: &std::path::Path) -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("jobscout-test.db");
+        std::fs::copy(original, &path).expect("copy database");
+        let target = jobscout::config::DatabaseTarget::Sqlite(path.clone());
+        let pool = storage::connect(&target, 4, std::time::Duration::from_secs(5))
+            .await
+            .expect("open sqlite copy");
+        TestDb {
+            pool,
+            name: "sqlite",
+            dir: Some(dir),
+            postgres: None,
+            url: format!("sqlite://{}", path.display()),
+        }
+    }
+
     /// An empty PostgreSQL database, or `None` when no server is reachable (and not required).
     pub async fn postgres_empty() -> Option<TestDb> {
         use sqlx::Connection as _;
@@ -72,7 +92,9 @@ impl TestDb {
                 if postgres_required() {
                     panic!("PostgreSQL required (JOBSCOUT_TEST_REQUIRE_POSTGRES) but unreachable at {admin_url}: {error}");
                 }
-                eprintln!("skipping PostgreSQL half of this test: {admin_url} unreachable ({error})");
+                eprintln!(
+                    "skipping PostgreSQL half of this test: {admin_url} unreachable ({error})"
+                );
                 return None;
             }
         };
@@ -116,7 +138,9 @@ impl TestDb {
     }
 
     pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
-        self.dir.as_ref().map(|dir| dir.path().join("jobscout-test.db"))
+        self.dir
+            .as_ref()
+            .map(|dir| dir.path().join("jobscout-test.db"))
     }
 }
 
@@ -127,7 +151,10 @@ impl Drop for TestDb {
         };
         // Drop runs outside async context: use a short-lived runtime on a thread.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async move {
                 use sqlx::Connection as _;
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
@@ -156,8 +183,12 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "body is not JSON ({error}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     pub fn text(&self) -> String {
@@ -169,9 +200,14 @@ impl TestApp {
     /// An app over `pool`. Unless a test sets it, the plugins file points nowhere,
     /// so no plugin loads.
     pub async fn new(pool: &Pool, settings: &[(&str, &str)]) -> TestApp {
-        let mut pairs: Vec<(&str, &str)> = vec![("JOBSCOUT_PLUGINS_FILE", "/nonexistent/jobscout-test-plugins.toml")];
+        let mut pairs: Vec<(&str, &str)> = vec![(
+            "JOBSCOUT_PLUGINS_FILE",
+            "/nonexistent/jobscout-test-plugins.toml",
+        )];
         pairs.extend_from_slice(settings);
-        let settings = Settings::from_pairs(pairs).into_result().expect("test settings");
+        let settings = Settings::from_pairs(pairs)
+            .into_result()
+            .expect("test settings");
         Self::with_database(Database::ready(pool.clone()), settings).await
     }
 
@@ -183,18 +219,39 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("infallible");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse { status, headers, body }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
-        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
     }
 
-    pub async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)], body: Option<Value>) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(uri);
         for (name, value) in headers {
             builder = builder.header(*name, *value);
@@ -217,7 +274,10 @@ pub fn shared_earlier_db() -> Option<std::path::PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("skipping: {} is absent (it exists beside the checkout in CI)", path.display());
+        eprintln!(
+            "skipping: {} is absent (it exists beside the checkout in CI)",
+            path.display()
+        );
         None
     }
 }

@@ -41,7 +41,9 @@ pub fn catalogue() -> Vec<JobRecord> {
             salary_currency: Some("EUR".into()),
             job_url: Some("https://remoteok.com/remote-jobs/1".into()),
             apply_url: Some("https://ferris.example/apply".into()),
-            description_text: Some("Write async services in Rust with Tokio and PostgreSQL.".into()),
+            description_text: Some(
+                "Write async services in Rust with Tokio and PostgreSQL.".into(),
+            ),
             emails: vec!["jobs@ferris.example".into()],
             tags: vec!["rust".into(), "tokio".into()],
             posted_at: days(1),
@@ -51,7 +53,12 @@ pub fn catalogue() -> Vec<JobRecord> {
             relevance_reasons: Some("Strong title match".into()),
             ai_score: Some(80.0),
             ai_company_summary: Some("Rust tooling company".into()),
-            ..job(SENIOR_RUST, "Senior Rust Engineer", "Ferris Labs", "remoteok")
+            ..job(
+                SENIOR_RUST,
+                "Senior Rust Engineer",
+                "Ferris Labs",
+                "remoteok",
+            )
         },
         JobRecord {
             location_raw: Some("Berlin, Germany".into()),
@@ -61,7 +68,12 @@ pub fn catalogue() -> Vec<JobRecord> {
             posted_at: days(10),
             first_seen_at: days(10),
             relevance_score: Some(50.0),
-            ..job(DATA_ENGINEER, "Data Engineer", "Acme Analytics", "greenhouse")
+            ..job(
+                DATA_ENGINEER,
+                "Data Engineer",
+                "Acme Analytics",
+                "greenhouse",
+            )
         },
         JobRecord {
             location_raw: Some("New York, NY".into()),
@@ -92,7 +104,12 @@ pub fn catalogue() -> Vec<JobRecord> {
             posted_at: days(3),
             first_seen_at: days(3),
             relevance_score: Some(50.0),
-            ..job(QA_AUTOMATION, "QA Automation Engineer", "Initech", "remotive")
+            ..job(
+                QA_AUTOMATION,
+                "QA Automation Engineer",
+                "Initech",
+                "remotive",
+            )
         },
     ]
 }

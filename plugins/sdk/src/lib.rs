@@ -48,8 +48,8 @@ pub mod __bindings {
 }
 
 pub use __bindings::source_world::jobscout::plugin::types::{
-    Blob, EmploymentType, JobPosting, JobQuery, Payload, ProcessorError, ProcessorMetadata, QueryFeature, Salary,
-    SalaryPeriod, SourceError, SourceMetadata, WorkMode,
+    Blob, EmploymentType, JobPosting, JobQuery, Payload, ProcessorError, ProcessorMetadata,
+    QueryFeature, Salary, SalaryPeriod, SourceError, SourceMetadata, WorkMode,
 };
 
 /// A job board or ATS.
@@ -60,7 +60,9 @@ pub trait Source {
     /// One page of postings for `query`.
     fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
         let _ = query;
-        Err(SourceError::Internal("search is not implemented by this plugin".to_string()))
+        Err(SourceError::Internal(
+            "search is not implemented by this plugin".to_string(),
+        ))
     }
 }
 
@@ -70,9 +72,13 @@ pub trait Processor {
 
     fn process(input: Payload) -> Result<Payload, ProcessorError> {
         let _ = input;
-        Err(ProcessorError::Internal("process is not implemented by this plugin".to_string()))
+        Err(ProcessorError::Internal(
+            "process is not implemented by this plugin".to_string(),
+        ))
     }
 }
+
+pub mod parse;
 
 /// Outbound HTTP through the host. Only hosts listed in the plugin's
 /// `allowed_hosts` are reachable; the host enforces every limit.

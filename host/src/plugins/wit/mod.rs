@@ -16,14 +16,17 @@ pub const VERSION_SECTION: &str = "jobscout:plugin-version";
 /// the plugin was not built with the SDK; the world type check then decides).
 pub fn declared_version(wasm: &[u8]) -> Result<Option<Version>, String> {
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        let payload = payload.map_err(|error| format!("not a valid WebAssembly component: {error}"))?;
+        let payload =
+            payload.map_err(|error| format!("not a valid WebAssembly component: {error}"))?;
         if let wasmparser::Payload::CustomSection(section) = payload {
             if section.name() == VERSION_SECTION {
                 let text = std::str::from_utf8(section.data())
                     .map_err(|_| format!("its {VERSION_SECTION} section is not UTF-8"))?;
                 return Version::parse(text.trim_end_matches('\0'))
                     .map(Some)
-                    .map_err(|error| format!("its {VERSION_SECTION} section {text:?} is not a version: {error}"));
+                    .map_err(|error| {
+                        format!("its {VERSION_SECTION} section {text:?} is not a version: {error}")
+                    });
             }
         }
     }
@@ -37,7 +40,10 @@ pub fn check_supported(version: &Version) -> Result<(), String> {
     }
     Err(format!(
         "built for jobscout:plugin@{}.{}, host supports {}.{}",
-        version.major, version.minor, latest::MIN_VERSION.major, latest::MIN_VERSION.minor
+        version.major,
+        version.minor,
+        latest::MIN_VERSION.major,
+        latest::MIN_VERSION.minor
     ))
 }
 

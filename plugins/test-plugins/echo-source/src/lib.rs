@@ -6,14 +6,15 @@
 //! - `feed <url>`: GET a JSON feed and parse it into postings.
 //! - `parse`: parse the JSON feed passed in the query's cursor (benchmarks).
 //! - `config`: one posting whose `extra` is the plugin's config table.
+//! - `query`: one posting whose `extra` shows the query fields the plugin received.
 //! - `log`: logs through the host and writes to stdout/stderr.
 //! - `fail`: a typed `bad-response` error.
 //! - anything else: `limit` synthetic postings titled after the keywords.
 
 use jobscout_plugin_sdk::http::{self, FetchError, Method, Request, SecretHeader};
 use jobscout_plugin_sdk::{
-    config, log, register_source, secrets, EmploymentType, JobPosting, JobQuery, QueryFeature, Salary, SalaryPeriod,
-    Source, SourceError, SourceMetadata, WorkMode,
+    config, log, register_source, secrets, EmploymentType, JobPosting, JobQuery, QueryFeature,
+    Salary, SalaryPeriod, Source, SourceError, SourceMetadata, WorkMode,
 };
 
 struct Echo;
@@ -43,8 +44,12 @@ fn fetch_error(error: FetchError) -> SourceError {
         FetchError::Denied(message) => SourceError::Denied(message),
         FetchError::Network(message) => SourceError::Network(message),
         FetchError::Timeout => SourceError::Network("timeout".to_string()),
-        FetchError::TooLarge(limit) => SourceError::BadResponse(format!("response larger than {limit} bytes")),
-        FetchError::TooManyFetches(limit) => SourceError::Denied(format!("more than {limit} fetches")),
+        FetchError::TooLarge(limit) => {
+            SourceError::BadResponse(format!("response larger than {limit} bytes"))
+        }
+        FetchError::TooManyFetches(limit) => {
+            SourceError::Denied(format!("more than {limit} fetches"))
+        }
         FetchError::InvalidRequest(message) => SourceError::InvalidQuery(message),
     }
 }
@@ -70,7 +75,10 @@ fn fetched(url: &str, secret_headers: Vec<SecretHeader>) -> Result<Vec<JobPostin
 fn feed(url: &str) -> Result<Vec<JobPosting>, SourceError> {
     let response = http::get(url).map_err(fetch_error)?;
     if response.status != 200 {
-        return Err(SourceError::BadResponse(format!("feed answered HTTP {}", response.status)));
+        return Err(SourceError::BadResponse(format!(
+            "feed answered HTTP {}",
+            response.status
+        )));
     }
     parse(&response.body)
 }
@@ -84,7 +92,11 @@ fn parse(body: &[u8]) -> Result<Vec<JobPosting>, SourceError> {
             title: job.title,
             company: job.company,
             locations: job.locations,
-            work_mode: if job.remote { WorkMode::Remote } else { WorkMode::Onsite },
+            work_mode: if job.remote {
+                WorkMode::Remote
+            } else {
+                WorkMode::Onsite
+            },
             employment_types: vec![EmploymentType::FullTime],
             salary: Some(Salary {
                 min: job.salary_min,
@@ -110,7 +122,11 @@ impl Source for Echo {
             id: "echo".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: "Echoes queries; fetches through the host for tests".to_string(),
-            features: vec![QueryFeature::Keywords, QueryFeature::Limit],
+            features: vec![
+                QueryFeature::Keywords,
+                QueryFeature::Limit,
+                QueryFeature::Cursor,
+            ],
         }
     }
 
@@ -122,8 +138,9 @@ impl Source for Echo {
             Some("secret") => {
                 let name = words.next().unwrap_or_default();
                 let url = words.next().unwrap_or_default();
-                let handle = secrets::handle(name)
-                    .ok_or_else(|| SourceError::Unauthorized(format!("secret {name} is not available")))?;
+                let handle = secrets::handle(name).ok_or_else(|| {
+                    SourceError::Unauthorized(format!("secret {name} is not available"))
+                })?;
                 let header = SecretHeader {
                     name: "authorization".to_string(),
                     secret: handle,
@@ -140,6 +157,20 @@ impl Source for Echo {
                 if let Some(greeting) = config::get("greeting") {
                     job.title = greeting;
                 }
+                Ok(vec![job])
+            }
+            Some("query") => {
+                let mut job = posting("query".to_string(), "query".to_string());
+                job.extra = vec![
+                    ("location".to_string(), format!("{:?}", query.location)),
+                    ("remote-only".to_string(), query.remote_only.to_string()),
+                    (
+                        "posted-since".to_string(),
+                        format!("{:?}", query.posted_since),
+                    ),
+                    ("cursor".to_string(), format!("{:?}", query.cursor)),
+                    ("limit".to_string(), query.limit.to_string()),
+                ];
                 Ok(vec![job])
             }
             Some("log") => {

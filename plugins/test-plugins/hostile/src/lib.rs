@@ -5,7 +5,8 @@ use std::hint::black_box;
 
 use jobscout_plugin_sdk::http::{self, FetchError};
 use jobscout_plugin_sdk::{
-    register_source, EmploymentType, JobPosting, JobQuery, Source, SourceError, SourceMetadata, WorkMode,
+    register_source, EmploymentType, JobPosting, JobQuery, Source, SourceError, SourceMetadata,
+    WorkMode,
 };
 
 struct Hostile;
@@ -39,7 +40,9 @@ fn big_posting(bytes: usize) -> JobPosting {
 fn describe(error: FetchError) -> SourceError {
     match error {
         FetchError::Denied(message) => SourceError::Denied(message),
-        FetchError::TooManyFetches(limit) => SourceError::Denied(format!("too many fetches (limit {limit})")),
+        FetchError::TooManyFetches(limit) => {
+            SourceError::Denied(format!("too many fetches (limit {limit})"))
+        }
         other => SourceError::Network(format!("{other:?}")),
     }
 }
@@ -75,7 +78,10 @@ impl Source for Hostile {
             // 100 MB of output in one posting.
             Some("output") => Ok(vec![big_posting(100 * 1024 * 1024)]),
             Some("spin") => {
-                let millis: u64 = words.next().and_then(|text| text.parse().ok()).unwrap_or(100);
+                let millis: u64 = words
+                    .next()
+                    .and_then(|text| text.parse().ok())
+                    .unwrap_or(100);
                 let start = std::time::Instant::now();
                 while start.elapsed().as_millis() < u128::from(millis) {
                     black_box(());
@@ -84,7 +90,10 @@ impl Source for Hostile {
             }
             Some("fetch") => {
                 let response = http::get(words.next().unwrap_or_default()).map_err(describe)?;
-                Err(SourceError::Internal(format!("fetch was allowed: HTTP {}", response.status)))
+                Err(SourceError::Internal(format!(
+                    "fetch was allowed: HTTP {}",
+                    response.status
+                )))
             }
             Some("fetch-flood") => {
                 let url = words.next().unwrap_or_default();

@@ -1,0 +1,211 @@
+//! The deterministic relevance score (reference §3.5): 0–100 with up to three reasons.
+
+use chrono::{DateTime, Utc};
+
+use super::normalize::NormalizedJob;
+
+const STOPWORDS: [&str; 19] = [
+    "a", "an", "and", "the", "of", "for", "in", "on", "at", "to", "with", "or", "by", "from", "as",
+    "is", "be", "job", "jobs",
+];
+
+/// Apply links on these hosts lead to another aggregator, not to the employer.
+const AGGREGATORS: [&str; 16] = [
+    "indeed.",
+    "linkedin.",
+    "glassdoor.",
+    "ziprecruiter.",
+    "monster.",
+    "careerbuilder.",
+    "simplyhired.",
+    "talent.com",
+    "adzuna.",
+    "careerjet.",
+    "whatjobs.",
+    "juju.",
+    "reed.co.uk",
+    "jobicy.",
+    "themuse.",
+    "jobviewtrack.",
+];
+
+/// Lower-case alphanumeric tokens of a query, without stopwords and 1-character tokens.
+pub fn query_tokens(query: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = query
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|token| token.chars().count() > 1 && !STOPWORDS.contains(token))
+        .map(str::to_string)
+        .collect();
+    tokens.dedup();
+    tokens
+}
+
+fn words(text: &str) -> std::collections::HashSet<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Scores `job` for `query`; returns the score (one decimal) and its reasons joined by "; ".
+pub fn score(
+    job: &NormalizedJob,
+    tokens: &[String],
+    remote_only: bool,
+    now: DateTime<Utc>,
+) -> (f64, String) {
+    let record = &job.record;
+    let mut parts: Vec<(f64, &'static str)> = Vec::with_capacity(5);
+    if !tokens.is_empty() {
+        let title_words = words(&record.title);
+        let title_hits = tokens
+            .iter()
+            .filter(|token| title_words.contains(*token))
+            .count();
+        parts.push((
+            55.0 * title_hits as f64 / tokens.len() as f64,
+            "Strong title match",
+        ));
+        let description_words = words(record.description_text.as_deref().unwrap_or_default());
+        let description_hits = tokens
+            .iter()
+            .filter(|token| description_words.contains(*token))
+            .count();
+        parts.push((
+            25.0 * description_hits as f64 / tokens.len() as f64,
+            "Matches keywords in description",
+        ));
+    }
+    if let Some(posted) = record.posted_at {
+        let age = now.signed_duration_since(posted).num_days();
+        let recency = match age {
+            ..=3 => 10.0,
+            4..=7 => 7.0,
+            8..=30 => 4.0,
+            _ => 0.0,
+        };
+        parts.push((recency, "Recently posted"));
+    }
+    if remote_only {
+        let alignment = match record.remote_type.as_deref() {
+            Some("remote") => 5.0,
+            Some("unknown") | None => 2.0,
+            _ => 0.0,
+        };
+        parts.push((alignment, "Remote role"));
+    }
+    if let Some(apply) = record.apply_url.as_deref() {
+        let host = url::Url::parse(apply)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_lowercase))
+            .unwrap_or_default();
+        if !host.is_empty()
+            && !AGGREGATORS
+                .iter()
+                .any(|aggregator| host.contains(aggregator))
+        {
+            parts.push((5.0, "Direct/ATS apply link"));
+        }
+    }
+    let total: f64 = parts
+        .iter()
+        .map(|(points, _)| points)
+        .sum::<f64>()
+        .clamp(0.0, 100.0);
+    let mut contributing: Vec<&(f64, &str)> =
+        parts.iter().filter(|(points, _)| *points > 0.0).collect();
+    // Stable by insertion for ties, so reasons are deterministic.
+    contributing.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    let reasons = contributing
+        .iter()
+        .take(3)
+        .map(|(_, reason)| *reason)
+        .collect::<Vec<_>>()
+        .join("; ");
+    ((total * 10.0).round() / 10.0, reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::jobs::JobRecord;
+
+    fn job(
+        title: &str,
+        description: &str,
+        remote: &str,
+        days_old: i64,
+        apply: &str,
+    ) -> NormalizedJob {
+        NormalizedJob {
+            record: JobRecord {
+                title: title.into(),
+                description_text: Some(description.into()),
+                remote_type: Some(remote.into()),
+                posted_at: Some(Utc::now() - chrono::Duration::days(days_old)),
+                apply_url: Some(apply.into()),
+                ..JobRecord::default()
+            },
+            salary_period: None,
+            salary_annual_min: None,
+            salary_annual_max: None,
+            fingerprint: String::new(),
+        }
+    }
+
+    #[test]
+    fn tokens_drop_stopwords_and_single_characters() {
+        assert_eq!(
+            query_tokens("Senior Engineer for the C team, remote jobs"),
+            ["senior", "engineer", "team", "remote"]
+        );
+    }
+
+    #[test]
+    fn weights_match_the_reference() {
+        let tokens = query_tokens("rust engineer");
+        let now = Utc::now();
+        let strong = job(
+            "Senior Rust Engineer",
+            "rust and tokio",
+            "remote",
+            1,
+            "https://ferris.example/apply",
+        );
+        // title 2/2 × 55 + description 1/2 × 25 + recency 10 + remote 5 + direct 5
+        assert_eq!(
+            score(&strong, &tokens, true, now),
+            (
+                87.5,
+                "Strong title match; Matches keywords in description; Recently posted".into()
+            )
+        );
+        let weak = job(
+            "Accountant",
+            "numbers",
+            "onsite",
+            90,
+            "https://www.indeed.com/viewjob?jk=1",
+        );
+        assert_eq!(score(&weak, &tokens, true, now), (0.0, String::new()));
+        let middle = job(
+            "Engineer",
+            "",
+            "unknown",
+            20,
+            "https://boards.greenhouse.io/x/jobs/1",
+        );
+        // 27.5 + 4 + 2 + 5
+        assert_eq!(score(&middle, &tokens, true, now).0, 38.5);
+    }
+
+    #[test]
+    fn words_match_whole_tokens_only() {
+        let tokens = query_tokens("go");
+        let now = Utc::now();
+        let javascript = job("Google Ads Manager", "", "remote", 100, "");
+        assert_eq!(score(&javascript, &tokens, false, now).0, 0.0);
+    }
+}

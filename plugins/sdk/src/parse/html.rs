@@ -1,0 +1,269 @@
+//! HTML entity decoding and HTML → plain text, tolerant of the truncated markup
+//! recorded payloads contain (`…</p`, `&n`, unclosed `<p>`).
+
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "hellip" => '…',
+        "mdash" => '—',
+        "ndash" => '–',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "bull" => '•',
+        "middot" => '·',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "euro" => '€',
+        "pound" => '£',
+        "yen" => '¥',
+        "cent" => '¢',
+        "deg" => '°',
+        "times" => '×',
+        "rarr" => '→',
+        "larr" => '←',
+        "shy" => '\u{ad}',
+        "zwj" => '\u{200d}',
+        "zwnj" => '\u{200c}',
+        "auml" => 'ä',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "Auml" => 'Ä',
+        "Ouml" => 'Ö',
+        "Uuml" => 'Ü',
+        "szlig" => 'ß',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "ecirc" => 'ê',
+        "Eacute" => 'É',
+        "aacute" => 'á',
+        "agrave" => 'à',
+        "acirc" => 'â',
+        "iacute" => 'í',
+        "oacute" => 'ó',
+        "uacute" => 'ú',
+        "ntilde" => 'ñ',
+        "ccedil" => 'ç',
+        _ => return None,
+    })
+}
+
+/// Decodes `&name;`, `&#NN;` and `&#xHH;` once. Unknown or truncated entities
+/// (`&n` at the end of a cut field) are kept as written.
+pub fn decode_entities(input: &str) -> String {
+    if !input.contains('&') {
+        return input.to_string();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // Entities are short; look for the `;` within a small window.
+        let window = &rest[1..rest.len().min(12)];
+        let decoded = window.find(';').and_then(|end| {
+            let name = &window[..end];
+            let ch = if let Some(number) = name.strip_prefix('#') {
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => number.parse::<u32>().ok(),
+                };
+                code.and_then(char::from_u32)
+            } else {
+                named_entity(name)
+            };
+            ch.map(|ch| (ch, end + 2))
+        });
+        match decoded {
+            Some((ch, length)) => {
+                out.push(ch);
+                rest = &rest[length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Tags after which the text breaks into a new line.
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "tr"
+            | "table"
+            | "section"
+            | "article"
+            | "blockquote"
+            | "pre"
+            | "hr"
+    )
+}
+
+/// Plain text from an HTML fragment: tags dropped (block tags become line
+/// breaks, list items get "- "), `script`/`style` content skipped, entities
+/// decoded, whitespace collapsed. A tag cut off at the end is dropped.
+pub fn to_text(html: &str) -> String {
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut skip_until: Option<&'static str> = None;
+    while let Some(at) = rest.find('<') {
+        if skip_until.is_none() {
+            push_text(&mut raw, &rest[..at]);
+        }
+        rest = &rest[at..];
+        let next = rest[1..].chars().next();
+        // A '<' that cannot open a tag is text ("a < b").
+        if !matches!(next, Some(c) if c.is_ascii_alphabetic() || c == '/' || c == '!') {
+            if skip_until.is_none() {
+                raw.push('<');
+            }
+            rest = &rest[1..];
+            continue;
+        }
+        let Some(end) = rest.find('>') else {
+            rest = "";
+            break;
+        };
+        let inside = &rest[1..end];
+        rest = &rest[end + 1..];
+        let closing = inside.starts_with('/');
+        let name: String = inside
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if let Some(wanted) = skip_until {
+            if closing && name == wanted {
+                skip_until = None;
+            }
+            continue;
+        }
+        if !closing && (name == "script" || name == "style") {
+            skip_until = Some(if name == "script" { "script" } else { "style" });
+            continue;
+        }
+        if name == "li" && !closing {
+            raw.push_str("\n- ");
+        } else if is_block(&name) && !raw.trim_end_matches([' ', '\n']).ends_with("\n-") {
+            // A block right inside a list item (`<li><p>`) stays on the item's line.
+            raw.push('\n');
+        }
+    }
+    if skip_until.is_none() {
+        push_text(&mut raw, rest);
+    }
+    collapse(&decode_entities(&raw))
+}
+
+/// Appends text between tags; its line breaks are HTML whitespace, not breaks.
+fn push_text(raw: &mut String, text: &str) {
+    raw.extend(
+        text.chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+    );
+}
+
+/// Collapses runs of spaces within lines and blank lines between them.
+fn collapse(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || c == '\u{a0}')
+            .filter(|word| !word.is_empty())
+            .collect();
+        if !words.is_empty() {
+            lines.push(words.join(" "));
+        }
+    }
+    lines.join("\n")
+}
+
+/// HTML that a source sent entity-escaped (`&lt;p&gt;`), unescaped once so it is
+/// real markup; already-raw HTML is returned unchanged.
+pub fn unescape_markup(input: &str) -> String {
+    if input.contains("&lt;") && !input.contains('<') {
+        decode_entities(input)
+    } else {
+        input.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_named_numeric_and_truncated() {
+        assert_eq!(
+            decode_entities("what&#39;s &amp; &quot;x&quot; &#x2F; &rsquo;"),
+            "what's & \"x\" / ’"
+        );
+        assert_eq!(decode_entities("cut at &n"), "cut at &n");
+        assert_eq!(
+            decode_entities("AT&T &unknown; &#xZZ;"),
+            "AT&T &unknown; &#xZZ;"
+        );
+        // Decoding happens once: double-escaped text keeps one level.
+        assert_eq!(decode_entities("R&amp;amp;D"), "R&amp;D");
+        assert_eq!(decode_entities("Wei&szlig; f&uuml;r"), "Weiß für");
+    }
+
+    #[test]
+    fn text_from_html() {
+        assert_eq!(
+            to_text(
+                "<h2>About</h2>\n<p>We&#39;re <b>hiring</b>.</p><ul><li>Rust</li><li>SQL</li></ul>"
+            ),
+            "About\nWe're hiring.\n- Rust\n- SQL"
+        );
+        assert_eq!(to_text("<p>one<br>two</p"), "one\ntwo");
+        assert_eq!(to_text("a < b &amp;&nbsp;c"), "a < b & c");
+        assert_eq!(
+            to_text("<style>p{x:1}</style><p>kept</p><script>alert(1)</script>"),
+            "kept"
+        );
+        assert_eq!(
+            to_text("<ul>\n<li>\n<p>Ship it.</p>\n</li>\n</ul>"),
+            "- Ship it."
+        );
+        assert_eq!(to_text("two\nsource lines"), "two source lines");
+        assert_eq!(
+            to_text("unclosed <p>para one<p>para two"),
+            "unclosed\npara one\npara two"
+        );
+    }
+
+    #[test]
+    fn escaped_markup_is_unescaped_once() {
+        assert_eq!(
+            unescape_markup("&lt;p class=&quot;x&quot;&gt;Hi&lt;/p&gt;"),
+            "<p class=\"x\">Hi</p>"
+        );
+        assert_eq!(unescape_markup("<p>AT&amp;T</p>"), "<p>AT&amp;T</p>");
+    }
+}

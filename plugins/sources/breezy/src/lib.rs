@@ -1,0 +1,49 @@
+//! Breezy HR career sites (companies from config `companies`). Config: `companies` (list), optional `base_url` (default
+//! `https://{target}.breezy.hr`; tests point it at a local server, `{target}` in it is replaced).
+
+pub mod parse;
+
+use jobscout_plugin_sdk::parse::{config as settings, response};
+use jobscout_plugin_sdk::{
+    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+};
+
+// Only the wasm build exports the component; the native build (for unit tests)
+// cannot link the component's export names.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct Breezy;
+
+impl Source for Breezy {
+    fn metadata() -> SourceMetadata {
+        SourceMetadata {
+            id: "breezy".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: "Breezy HR career sites (companies from config `companies`)".to_string(),
+            features: vec![QueryFeature::Limit],
+        }
+    }
+
+    fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
+        let base = settings::base_url(config::get("base_url"), "https://{target}.breezy.hr");
+        let targets = settings::string_list(&config::get("companies").unwrap_or_default());
+        if targets.is_empty() {
+            return Err(SourceError::InvalidQuery(
+                "nothing to poll: set `companies` in [plugin.config]".to_string(),
+            ));
+        }
+        response::gather(
+            &targets,
+            query.limit as usize,
+            |target| {
+                let base = base.replace("{target}", target);
+                let url = format!("{base}/json");
+                let body = response::get(&url, "application/json")?;
+                parse::parse(&body, target).map_err(|error| response::bad_json("breezy", error))
+            },
+            |target, error| log::warn(&format!("{target}: {error:?}")),
+        )
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+jobscout_plugin_sdk::register_source!(Breezy);

@@ -1,0 +1,46 @@
+//! Himalayas remote jobs API. Config: optional `base_url` (default
+//! `https://himalayas.app`; tests point it at a local server).
+
+pub mod parse;
+
+use jobscout_plugin_sdk::parse::{config as settings, response};
+use jobscout_plugin_sdk::{
+    config, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+};
+
+// Only the wasm build exports the component; the native build (for unit tests)
+// cannot link the component's export names.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct Himalayas;
+
+impl Source for Himalayas {
+    fn metadata() -> SourceMetadata {
+        SourceMetadata {
+            id: "himalayas".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: "Himalayas remote jobs API".to_string(),
+            features: vec![
+                QueryFeature::Keywords,
+                QueryFeature::RemoteOnly,
+                QueryFeature::Limit,
+            ],
+        }
+    }
+
+    fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
+        let base = settings::base_url(config::get("base_url"), "https://himalayas.app");
+        let url = format!(
+            "{base}/jobs/api/search?q={}&limit={}",
+            settings::encode_component(&query.keywords),
+            query.limit.clamp(1, 100)
+        );
+        let body = response::get(&url, "application/json")?;
+        let mut postings =
+            parse::parse(&body).map_err(|error| response::bad_json("himalayas", error))?;
+        postings.truncate(query.limit as usize);
+        Ok(postings)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+jobscout_plugin_sdk::register_source!(Himalayas);

@@ -1,0 +1,49 @@
+//! Recruitee career sites (companies from config `companies`). Config: `companies` (list), optional `base_url` (default
+//! `https://{target}.recruitee.com`; tests point it at a local server, `{target}` in it is replaced).
+
+pub mod parse;
+
+use jobscout_plugin_sdk::parse::{config as settings, response};
+use jobscout_plugin_sdk::{
+    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+};
+
+// Only the wasm build exports the component; the native build (for unit tests)
+// cannot link the component's export names.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct Recruitee;
+
+impl Source for Recruitee {
+    fn metadata() -> SourceMetadata {
+        SourceMetadata {
+            id: "recruitee".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: "Recruitee career sites (companies from config `companies`)".to_string(),
+            features: vec![QueryFeature::Limit],
+        }
+    }
+
+    fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
+        let base = settings::base_url(config::get("base_url"), "https://{target}.recruitee.com");
+        let targets = settings::string_list(&config::get("companies").unwrap_or_default());
+        if targets.is_empty() {
+            return Err(SourceError::InvalidQuery(
+                "nothing to poll: set `companies` in [plugin.config]".to_string(),
+            ));
+        }
+        response::gather(
+            &targets,
+            query.limit as usize,
+            |target| {
+                let base = base.replace("{target}", target);
+                let url = format!("{base}/api/offers/");
+                let body = response::get(&url, "application/json")?;
+                parse::parse(&body, target).map_err(|error| response::bad_json("recruitee", error))
+            },
+            |target, error| log::warn(&format!("{target}: {error:?}")),
+        )
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+jobscout_plugin_sdk::register_source!(Recruitee);

@@ -1,0 +1,49 @@
+//! Remotive remote jobs API. Config: optional `base_url` (default
+//! `https://remotive.com`; tests point it at a local server).
+
+pub mod parse;
+
+use jobscout_plugin_sdk::parse::{config as settings, response};
+use jobscout_plugin_sdk::{
+    config, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+};
+
+// Only the wasm build exports the component; the native build (for unit tests)
+// cannot link the component's export names.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct Remotive;
+
+impl Source for Remotive {
+    fn metadata() -> SourceMetadata {
+        SourceMetadata {
+            id: "remotive".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: "Remotive remote jobs API".to_string(),
+            features: vec![
+                QueryFeature::Keywords,
+                QueryFeature::RemoteOnly,
+                QueryFeature::Limit,
+            ],
+        }
+    }
+
+    fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
+        let base = settings::base_url(config::get("base_url"), "https://remotive.com");
+        let url = format!(
+            "{base}/api/remote-jobs?search={}&limit={}{}",
+            settings::encode_component(&query.keywords),
+            query.limit,
+            config::get("category")
+                .map(|c| format!("&category={}", settings::encode_component(&c)))
+                .unwrap_or_default()
+        );
+        let body = response::get(&url, "application/json")?;
+        let mut postings =
+            parse::parse(&body).map_err(|error| response::bad_json("remotive", error))?;
+        postings.truncate(query.limit as usize);
+        Ok(postings)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+jobscout_plugin_sdk::register_source!(Remotive);
