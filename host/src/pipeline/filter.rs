@@ -118,19 +118,13 @@ mod tests {
     use crate::storage::jobs::JobRecord;
 
     fn job(title: &str, location: &str, remote: &str, employment: &str) -> NormalizedJob {
-        NormalizedJob {
-            record: JobRecord {
-                title: title.into(),
-                location_raw: Some(location.into()),
-                remote_type: Some(remote.into()),
-                employment_types: vec![employment.into()],
-                ..JobRecord::default()
-            },
-            salary_period: None,
-            salary_annual_min: None,
-            salary_annual_max: None,
-            fingerprint: String::new(),
-        }
+        NormalizedJob::from_record(JobRecord {
+            title: title.into(),
+            location_raw: Some(location.into()),
+            remote_type: Some(remote.into()),
+            employment_types: vec![employment.into()],
+            ..JobRecord::default()
+        })
     }
 
     #[test]

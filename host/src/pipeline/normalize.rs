@@ -23,6 +23,20 @@ pub struct NormalizedJob {
     pub fingerprint: String,
 }
 
+impl NormalizedJob {
+    /// A job made straight from a stored record (no salary period, no fingerprint),
+    /// for stages that are tested on their own.
+    pub fn from_record(record: JobRecord) -> Self {
+        NormalizedJob {
+            record,
+            salary_period: None,
+            salary_annual_min: None,
+            salary_annual_max: None,
+            fingerprint: String::new(),
+        }
+    }
+}
+
 pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
     let title = collapse_whitespace(&posting.title);
     let company = collapse_whitespace(&posting.company);

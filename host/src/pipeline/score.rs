@@ -139,20 +139,14 @@ mod tests {
         days_old: i64,
         apply: &str,
     ) -> NormalizedJob {
-        NormalizedJob {
-            record: JobRecord {
-                title: title.into(),
-                description_text: Some(description.into()),
-                remote_type: Some(remote.into()),
-                posted_at: Some(Utc::now() - chrono::Duration::days(days_old)),
-                apply_url: Some(apply.into()),
-                ..JobRecord::default()
-            },
-            salary_period: None,
-            salary_annual_min: None,
-            salary_annual_max: None,
-            fingerprint: String::new(),
-        }
+        NormalizedJob::from_record(JobRecord {
+            title: title.into(),
+            description_text: Some(description.into()),
+            remote_type: Some(remote.into()),
+            posted_at: Some(Utc::now() - chrono::Duration::days(days_old)),
+            apply_url: Some(apply.into()),
+            ..JobRecord::default()
+        })
     }
 
     #[test]

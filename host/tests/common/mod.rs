@@ -49,30 +49,26 @@ pub struct TestDb {
 impl TestDb {
     /// An empty SQLite file, not yet migrated.
     pub async fn sqlite_empty() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("jobscout-test.db");
-        let target = jobscout::config::DatabaseTarget::Sqlite(path.clone());
-        let pool = storage::connect(&target, 4, std::time::Duration::from_secs(5))
-            .await
-            .expect("open sqlite");
-        TestDb {
-            pool,
-            name: "sqlite",
-            dir: Some(dir),
-            postgres: None,
-            url: format!("sqlite://{}", path.display()),
-        }
+        Self::sqlite_in_temp_dir(|_| {}).await
     }
 
     /// A SQLite database that starts as a copy of `original` (which stays untouched).
     pub async fn sqlite_copy_of(original: &std::path::Path) -> TestDb {
+        Self::sqlite_in_temp_dir(|path| {
+            std::fs::copy(original, path).expect("copy database");
+        })
+        .await
+    }
+
+    /// Opens `jobscout-test.db` in a fresh temporary folder after `prepare` ran on its path.
+    async fn sqlite_in_temp_dir(prepare: impl FnOnce(&std::path::Path)) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("jobscout-test.db");
-        std::fs::copy(original, &path).expect("copy database");
+        prepare(&path);
         let target = jobscout::config::DatabaseTarget::Sqlite(path.clone());
         let pool = storage::connect(&target, 4, std::time::Duration::from_secs(5))
             .await
-            .expect("open sqlite copy");
+            .expect("open sqlite");
         TestDb {
             pool,
             name: "sqlite",

@@ -52,6 +52,15 @@ fn tokenize(text: &str) -> Vec<Token> {
                     i += 1;
                 }
             }
+            // `20M`, `1.5B`: funding and revenue, never pay.
+            let big = chars
+                .get(i)
+                .is_some_and(|c| matches!(c, 'm' | 'M' | 'b' | 'B'));
+            if !thousands && big && !chars.get(i + 1).is_some_and(|c| c.is_alphabetic()) {
+                i += 1;
+                tokens.push(Token::Word("million".to_string()));
+                continue;
+            }
             tokens.push(Token::Number { value, thousands });
             continue;
         }
@@ -145,30 +154,29 @@ fn range_at(tokens: &[Token], at: usize) -> Option<Range> {
 
 /// The first salary found in `text`, or `None` when there is no amount with a
 /// currency next to it. With no period stated, amounts of 10,000 or more are
-/// taken as yearly.
+/// taken as yearly, and amounts under 1,000 are not taken as pay at all (in
+/// free text they are prices, stipends or "$20 million" rounds).
 pub fn parse(text: &str) -> Option<Salary> {
     let tokens = tokenize(text);
-    let mut found = None;
-    for (index, token) in tokens.iter().enumerate() {
-        match token {
-            Token::Currency(code) => {
-                if let Some((low, low_k, high, next)) = range_at(&tokens, index + 1) {
-                    found = Some((*code, low, low_k, high, next));
-                    break;
-                }
-            }
-            Token::Number { .. } => {
-                if let Some((low, low_k, high, next)) = range_at(&tokens, index) {
-                    if let Some(Token::Currency(code)) = tokens.get(next) {
-                        found = Some((*code, low, low_k, high, next + 1));
-                        break;
-                    }
-                }
-            }
-            _ => {}
+    (0..tokens.len()).find_map(|index| candidate(&tokens, index))
+}
+
+/// The salary starting at `tokens[index]`, if one starts there.
+fn candidate(tokens: &[Token], index: usize) -> Option<Salary> {
+    let (mut currency, mut low, low_k, high, next) = match tokens.get(index)? {
+        Token::Currency(code) => {
+            let (low, low_k, high, next) = range_at(tokens, index + 1)?;
+            (*code, low, low_k, high, next)
         }
-    }
-    let (mut currency, mut low, low_k, high, next) = found?;
+        Token::Number { .. } => {
+            let (low, low_k, high, next) = range_at(tokens, index)?;
+            match tokens.get(next) {
+                Some(Token::Currency(code)) => (*code, low, low_k, high, next + 1),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
     // A code after the range (`$150 - 210K USD`) is more specific than `$`.
     if let Some(Token::Currency(code)) = tokens.get(next) {
         currency = code;
@@ -181,7 +189,7 @@ pub fn parse(text: &str) -> Option<Salary> {
         value
     });
     let mut period = None;
-    let window = &tokens[next..tokens.len().min(next + 4)];
+    let window = &tokens[next.min(tokens.len())..tokens.len().min(next + 4)];
     for token in window {
         match token {
             Token::Word(word) => {
@@ -201,8 +209,10 @@ pub fn parse(text: &str) -> Option<Salary> {
         }
     }
     let top = high.unwrap_or(low).max(low);
-    if period.is_none() && top >= 10_000.0 {
-        period = Some(SalaryPeriod::Year);
+    match period {
+        None if top >= 10_000.0 => period = Some(SalaryPeriod::Year),
+        None if top < 1000.0 => return None,
+        _ => {}
     }
     Some(Salary {
         min: Some(low),
@@ -350,9 +360,10 @@ mod tests {
             )
         );
         assert_eq!(
-            triple("$500"),
-            (Some(500.0), Some(500.0), "USD".into(), None)
+            triple("$1,500"),
+            (Some(1500.0), Some(1500.0), "USD".into(), None)
         );
+        assert!(parse("$500").is_none(), "no period and too small to be pay");
     }
 
     #[test]
@@ -366,6 +377,18 @@ mod tests {
                 Some(SalaryPeriod::Year)
             )
         );
+        assert_eq!(
+            triple(
+                "We raised $20M (and a $1.5B valuation), a $20 million round; pay is $120k-$140k."
+            ),
+            (
+                Some(120_000.0),
+                Some(140_000.0),
+                "USD".into(),
+                Some(SalaryPeriod::Year)
+            )
+        );
+        assert!(parse("Lunch stipend of $15 and a $300 laptop budget").is_none());
         assert!(parse("").is_none());
         assert!(parse("5+ years of experience, 40 hours per week").is_none());
         assert!(parse("Competitive").is_none());

@@ -107,7 +107,10 @@ mod tests {
             );
             // Milliseconds and +00:00.
             assert_eq!(first.posted_at.as_deref(), Some("2021-04-27T20:13:45Z"));
-            assert_eq!(first.apply_url.as_deref(), Some("https://jobs.ashbyhq.com/linear/d3bc1ced-3ce4-4086-a050-555055dbb1ff/application"));
+            assert_eq!(
+                first.apply_url.as_deref(),
+                Some("https://jobs.ashbyhq.com/linear/d3bc1ced-3ce4-4086-a050-555055dbb1ff/application")
+            );
             assert!(first
                 .description_html
                 .as_deref()
