@@ -123,13 +123,65 @@ fn company_bucket(company: &str) -> String {
     company.chars().take(4).collect()
 }
 
+/// Finds "same role" candidates without comparing a job against every other one.
+///
+/// Two titles reach token Jaccard ≥ 0.8 only when their token sets are equal, or
+/// differ by one added, removed or replaced token (for longer titles). So each job
+/// is filed under its company bucket plus its sorted token set, and — for titles of
+/// four or more tokens — that set minus each one token; a pair within one such edit
+/// shares a key. Candidates are then checked with [`same_role`].
+#[derive(Default)]
+struct RoleIndex {
+    keys: HashMap<String, Vec<usize>>,
+}
+
+impl RoleIndex {
+    fn keys_for(company: &str, title: &str) -> Vec<String> {
+        let bucket = company_bucket(company);
+        let mut words: Vec<String> = tokens(title).into_iter().collect();
+        words.sort_unstable();
+        let mut keys = vec![format!("{bucket}|{}", words.join(" "))];
+        if words.len() >= 4 {
+            for skipped in 0..words.len() {
+                let rest: Vec<&str> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| *index != skipped)
+                    .map(|(_, word)| word.as_str())
+                    .collect();
+                keys.push(format!("{bucket}|{}", rest.join(" ")));
+            }
+        }
+        keys
+    }
+
+    fn insert(&mut self, company: &str, title: &str, index: usize) {
+        for key in Self::keys_for(company, title) {
+            self.keys.entry(key).or_default().push(index);
+        }
+    }
+
+    /// Candidate indexes in insertion order, without repeats.
+    fn candidates(&self, company: &str, title: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = Self::keys_for(company, title)
+            .iter()
+            .filter_map(|key| self.keys.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
 /// Dedupes one run's jobs in arrival order: the first occurrence wins and collects
 /// the sightings of its duplicates.
 pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
     let mut unique: Vec<UniqueJob> = Vec::with_capacity(jobs.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut by_url: HashMap<String, usize> = HashMap::new();
-    let mut by_bucket: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut roles = RoleIndex::default();
     for job in jobs {
         let record = &job.record;
         let urls: Vec<String> = [record.job_url_canonical.clone(), record.apply_url.clone()]
@@ -139,26 +191,23 @@ pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
             .collect();
         let company = record.company_normalized.clone().unwrap_or_default();
         let title = record.title_normalized.clone().unwrap_or_default();
-        let bucket = company_bucket(&company);
         let existing = by_id
             .get(&record.job_id)
             .copied()
             .or_else(|| urls.iter().find_map(|url| by_url.get(url).copied()))
             .or_else(|| {
-                by_bucket.get(&bucket).and_then(|candidates| {
-                    candidates.iter().copied().find(|index| {
-                        let other = &unique[*index].job.record;
-                        same_role(
-                            &company,
-                            &title,
-                            record.location_raw.as_deref(),
-                            record.posted_at,
-                            other.company_normalized.as_deref().unwrap_or_default(),
-                            other.title_normalized.as_deref().unwrap_or_default(),
-                            other.location_raw.as_deref(),
-                            other.posted_at,
-                        )
-                    })
+                roles.candidates(&company, &title).into_iter().find(|index| {
+                    let other = &unique[*index].job.record;
+                    same_role(
+                        &company,
+                        &title,
+                        record.location_raw.as_deref(),
+                        record.posted_at,
+                        other.company_normalized.as_deref().unwrap_or_default(),
+                        other.title_normalized.as_deref().unwrap_or_default(),
+                        other.location_raw.as_deref(),
+                        other.posted_at,
+                    )
                 })
             });
         match existing {
@@ -174,7 +223,7 @@ pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
                 for url in urls {
                     by_url.entry(url).or_insert(index);
                 }
-                by_bucket.entry(bucket).or_default().push(index);
+                roles.insert(&company, &title, index);
                 unique.push(UniqueJob {
                     sightings: vec![sighting_of(&job)],
                     job,
@@ -202,6 +251,14 @@ pub fn against_stored(jobs: &mut [UniqueJob], stored: &[StoredIdentity]) -> usiz
                 .map(|url| (url, identity.job_id.as_str()))
         })
         .collect();
+    let mut roles = RoleIndex::default();
+    for (index, identity) in stored.iter().enumerate() {
+        roles.insert(
+            identity.company_normalized.as_deref().unwrap_or_default(),
+            identity.title_normalized.as_deref().unwrap_or_default(),
+            index,
+        );
+    }
     let mut existing = 0;
     let mut claimed: HashSet<String> = HashSet::new();
     for unique in jobs.iter_mut() {
@@ -215,12 +272,16 @@ pub fn against_stored(jobs: &mut [UniqueJob], stored: &[StoredIdentity]) -> usiz
         {
             Some(id.to_string())
         } else {
-            stored
-                .iter()
+            let company = record.company_normalized.as_deref().unwrap_or_default();
+            let title = record.title_normalized.as_deref().unwrap_or_default();
+            roles
+                .candidates(company, title)
+                .into_iter()
+                .map(|index| &stored[index])
                 .find(|identity| {
                     same_role(
-                        record.company_normalized.as_deref().unwrap_or_default(),
-                        record.title_normalized.as_deref().unwrap_or_default(),
+                        company,
+                        title,
                         record.location_raw.as_deref(),
                         record.posted_at,
                         identity.company_normalized.as_deref().unwrap_or_default(),
@@ -391,6 +452,19 @@ mod tests {
             posted_at: None,
         }];
         assert_eq!(against_stored(&mut unique, &stored), 0);
+    }
+
+    #[test]
+    fn titles_one_token_apart_are_candidates() {
+        let mut roles = RoleIndex::default();
+        roles.insert("acme", "senior backend software engineer", 0);
+        roles.insert("acme", "data engineer", 1);
+        roles.insert("globex", "senior backend software engineer", 2);
+        // One token added, removed or reordered: same key family, same company bucket.
+        assert_eq!(roles.candidates("acme", "senior backend software engineer ii"), [0]);
+        assert_eq!(roles.candidates("acme", "engineer senior software backend"), [0]);
+        assert_eq!(roles.candidates("acme", "engineer data"), [1]);
+        assert!(roles.candidates("acme", "product manager").is_empty());
     }
 
     #[test]
