@@ -196,19 +196,22 @@ pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
             .copied()
             .or_else(|| urls.iter().find_map(|url| by_url.get(url).copied()))
             .or_else(|| {
-                roles.candidates(&company, &title).into_iter().find(|index| {
-                    let other = &unique[*index].job.record;
-                    same_role(
-                        &company,
-                        &title,
-                        record.location_raw.as_deref(),
-                        record.posted_at,
-                        other.company_normalized.as_deref().unwrap_or_default(),
-                        other.title_normalized.as_deref().unwrap_or_default(),
-                        other.location_raw.as_deref(),
-                        other.posted_at,
-                    )
-                })
+                roles
+                    .candidates(&company, &title)
+                    .into_iter()
+                    .find(|index| {
+                        let other = &unique[*index].job.record;
+                        same_role(
+                            &company,
+                            &title,
+                            record.location_raw.as_deref(),
+                            record.posted_at,
+                            other.company_normalized.as_deref().unwrap_or_default(),
+                            other.title_normalized.as_deref().unwrap_or_default(),
+                            other.location_raw.as_deref(),
+                            other.posted_at,
+                        )
+                    })
             });
         match existing {
             Some(index) => {
@@ -461,8 +464,14 @@ mod tests {
         roles.insert("acme", "data engineer", 1);
         roles.insert("globex", "senior backend software engineer", 2);
         // One token added, removed or reordered: same key family, same company bucket.
-        assert_eq!(roles.candidates("acme", "senior backend software engineer ii"), [0]);
-        assert_eq!(roles.candidates("acme", "engineer senior software backend"), [0]);
+        assert_eq!(
+            roles.candidates("acme", "senior backend software engineer ii"),
+            [0]
+        );
+        assert_eq!(
+            roles.candidates("acme", "engineer senior software backend"),
+            [0]
+        );
         assert_eq!(roles.candidates("acme", "engineer data"), [1]);
         assert!(roles.candidates("acme", "product manager").is_empty());
     }
