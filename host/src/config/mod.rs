@@ -257,9 +257,9 @@ impl Settings {
             public_scrape_concurrency: src.number("public_scrape_concurrency", 8, 1, 64),
             trusted_proxies,
             plugins_file: PathBuf::from(src.string("plugins_file", "plugins.toml")),
-            plugin_cache_dir: PathBuf::from(
+            plugin_cache_dir: absolute(PathBuf::from(
                 src.string("plugin_cache_dir", ".jobscout-cache/plugins"),
-            ),
+            )),
             egress_allow_local: src.list("egress_allow_local", &[]),
             supabase_jwt_secret: src.optional_string("supabase_jwt_secret"),
             supabase_jwks_url: http_url(src, "supabase_jwks_url"),
@@ -526,6 +526,15 @@ impl Settings {
             None => Duration::from_secs(u64::from(self.scrape_interval_hours) * 3600),
         }
     }
+}
+
+/// Resolves a relative path against the working directory (wasmtime's compile cache
+/// accepts only absolute paths).
+fn absolute(path: PathBuf) -> PathBuf {
+    if path.is_absolute() {
+        return path;
+    }
+    std::env::current_dir().map(|directory| directory.join(&path)).unwrap_or(path)
 }
 
 fn is_chrome_extension_origin(origin: &str) -> bool {
