@@ -15,13 +15,6 @@ use jobscout::plugins::{HostOptions, PluginHost};
 
 pub const WASM_TARGET: &str = "wasm32-wasip2";
 
-/// The packages under `plugins/test-plugins/` the tests and benchmarks run.
-const TEST_PLUGINS: [&str; 3] = [
-    "jobscout-test-echo-source",
-    "jobscout-test-hostile",
-    "jobscout-test-upper-processor",
-];
-
 pub fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -42,10 +35,9 @@ fn build_plugins() -> Result<PathBuf, String> {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
             let output = Command::new(cargo)
                 .current_dir(&plugins)
-                // Only the test plugins: a broken source elsewhere in plugins/ must not
-                // fail the runtime's tests.
-                .args(["build", "--release", "--quiet", "--target", WASM_TARGET])
-                .args(TEST_PLUGINS.iter().flat_map(|package| ["-p", package]))
+                // The whole plugins workspace: the test plugins and the bundled sources
+                // (tests load both), so a fresh clone builds everything it needs.
+                .args(["build", "--release", "--quiet", "--workspace", "--target", WASM_TARGET])
                 .arg("--target-dir")
                 .arg(&target_dir)
                 // Flags meant for the host build must not leak into the wasm build.
@@ -62,7 +54,7 @@ fn build_plugins() -> Result<PathBuf, String> {
                     ));
                 }
                 return Err(format!(
-                    "building the test plugins failed (cd plugins && cargo build --release --target {WASM_TARGET} -p jobscout-test-echo-source):\n{stderr}"
+                    "building the plugins failed (cd plugins && cargo build --release --workspace --target {WASM_TARGET}):\n{stderr}"
                 ));
             }
             Ok(target_dir.join(WASM_TARGET).join("release"))
