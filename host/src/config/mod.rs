@@ -534,7 +534,9 @@ fn absolute(path: PathBuf) -> PathBuf {
     if path.is_absolute() {
         return path;
     }
-    std::env::current_dir().map(|directory| directory.join(&path)).unwrap_or(path)
+    std::env::current_dir()
+        .map(|directory| directory.join(&path))
+        .unwrap_or(path)
 }
 
 fn is_chrome_extension_origin(origin: &str) -> bool {
