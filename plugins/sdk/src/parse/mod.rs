@@ -5,6 +5,7 @@ pub mod config;
 pub mod date;
 pub mod fixtures;
 pub mod html;
+pub mod json;
 pub mod response;
 pub mod salary;
 pub mod text;

@@ -1,30 +1,8 @@
 //! Arbeitnow job board API (`/api/job-board-api`) → postings.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
-fn strings(value: &Value, key: &str) -> Vec<String> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(text::squash)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
@@ -34,18 +12,20 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
         .ok_or("no `data` array")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (Some(id), Some(title), Some(url)) =
-            (field(job, "slug"), field(job, "title"), field(job, "url"))
-        else {
+        let (Some(id), Some(title), Some(url)) = (
+            json::string(job, "slug"),
+            json::string(job, "title"),
+            json::string(job, "url"),
+        ) else {
             continue;
         };
         let mut item = posting(
             id,
             title,
-            field(job, "company_name").unwrap_or_default(),
+            json::string(job, "company_name").unwrap_or_default(),
             url,
         );
-        let location = field(job, "location").unwrap_or_default();
+        let location = json::string(job, "location").unwrap_or_default();
         item.work_mode = match job.get("remote").and_then(Value::as_bool) {
             Some(true) => WorkMode::Remote,
             _ => match text::work_mode(&location) {
@@ -56,12 +36,12 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
         if !location.is_empty() {
             item.locations.push(location);
         }
-        item.employment_types = strings(job, "job_types")
+        item.employment_types = json::strings(job, "job_types")
             .iter()
             .filter_map(|t| text::employment_type(t))
             .collect();
         // The description is entity-escaped HTML.
-        if let Some(description) = field(job, "description") {
+        if let Some(description) = json::string(job, "description") {
             let markup = html::unescape_markup(&description);
             item.description_text = Some(html::to_text(&markup));
             item.description_html = Some(markup);
@@ -70,7 +50,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
             .get("created_at")
             .and_then(Value::as_i64)
             .map(date::from_epoch_seconds);
-        item.tags = strings(job, "tags");
+        item.tags = json::strings(job, "tags");
         out.push(item);
     }
     Ok(out)

@@ -1,16 +1,8 @@
 //! Ashby posting API (`/posting-api/job-board/{board}?includeCompensation=true`) → postings.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 /// Ashby has no company name in the payload; the board name is shown capitalised.
 fn company_name(board: &str) -> String {
@@ -34,20 +26,23 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
             continue;
         }
         let (Some(id), Some(title), Some(url)) = (
-            field(job, "/id"),
-            field(job, "/title"),
-            field(job, "/jobUrl"),
+            json::string(job, "/id"),
+            json::string(job, "/title"),
+            json::string(job, "/jobUrl"),
         ) else {
             continue;
         };
         let mut item = posting(id, title, company_name(board), url);
-        item.apply_url = field(job, "/applyUrl");
-        item.locations = field(job, "/location").into_iter().collect();
+        item.apply_url = json::string(job, "/applyUrl");
+        item.locations = json::string(job, "/location").into_iter().collect();
         if let Some(secondary) = job.get("secondaryLocations").and_then(Value::as_array) {
-            item.locations
-                .extend(secondary.iter().filter_map(|l| field(l, "/location")));
+            item.locations.extend(
+                secondary
+                    .iter()
+                    .filter_map(|l| json::string(l, "/location")),
+            );
         }
-        item.work_mode = match field(job, "/workplaceType").map(|w| text::work_mode(&w)) {
+        item.work_mode = match json::string(job, "/workplaceType").map(|w| text::work_mode(&w)) {
             Some(WorkMode::Unknown) | None
                 if job.get("isRemote").and_then(Value::as_bool) == Some(true) =>
             {
@@ -56,25 +51,25 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
             Some(mode) => mode,
             None => WorkMode::Unknown,
         };
-        item.employment_types = field(job, "/employmentType")
+        item.employment_types = json::string(job, "/employmentType")
             .and_then(|t| text::employment_type(&t))
             .into_iter()
             .collect();
         // Summaries like "$150K – $200K • Offers Equity" when the company publishes pay.
-        item.salary = field(job, "/compensation/scrapeableCompensationSalarySummary")
-            .or_else(|| field(job, "/compensation/compensationTierSummary"))
+        item.salary = json::string(job, "/compensation/scrapeableCompensationSalarySummary")
+            .or_else(|| json::string(job, "/compensation/compensationTierSummary"))
             .and_then(|summary| salary::parse(&summary));
-        if let Some(markup) = field(job, "/descriptionHtml") {
+        if let Some(markup) = json::string(job, "/descriptionHtml") {
             item.description_html = Some(markup);
         }
-        item.description_text = field(job, "/descriptionPlain")
+        item.description_text = json::string(job, "/descriptionPlain")
             .or_else(|| item.description_html.as_deref().map(html::to_text));
-        item.posted_at = field(job, "/publishedAt").and_then(|when| date::to_rfc3339(&when));
+        item.posted_at = json::string(job, "/publishedAt").and_then(|when| date::to_rfc3339(&when));
         item.tags = ["/department", "/team"]
             .iter()
-            .filter_map(|p| field(job, p))
+            .filter_map(|p| json::string(job, p))
             .collect();
-        if let Some(country) = field(job, "/address/postalAddress/addressCountry") {
+        if let Some(country) = json::string(job, "/address/postalAddress/addressCountry") {
             item.extra.push(("country".to_string(), country));
         }
         out.push(item);

@@ -1,32 +1,26 @@
 //! Breezy HR career sites (`https://{company}.breezy.hr/json`) → postings. The
 //! list has no description; salary is free text ("$0.05 – $0.06 / hour").
 
-use jobscout_plugin_sdk::parse::{date, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
     let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
     let jobs = root.as_array().ok_or("expected an array of positions")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (Some(id), Some(title), Some(url)) =
-            (field(job, "/id"), field(job, "/name"), field(job, "/url"))
-        else {
+        let (Some(id), Some(title), Some(url)) = (
+            json::string(job, "/id"),
+            json::string(job, "/name"),
+            json::string(job, "/url"),
+        ) else {
             continue;
         };
         let mut item = posting(
             id,
             title,
-            field(job, "/company/name").unwrap_or_else(|| company.to_string()),
+            json::string(job, "/company/name").unwrap_or_else(|| company.to_string()),
             url,
         );
         // `locations` may be [] while `location` still names the place.
@@ -40,7 +34,7 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
         }
         item.locations = places
             .iter()
-            .filter_map(|place| field(place, "/name"))
+            .filter_map(|place| json::string(place, "/name"))
             .collect();
         let remote = places
             .iter()
@@ -56,14 +50,15 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
             // The second recorded item lacks `is_remote`: nothing to go on.
             WorkMode::Unknown
         };
-        item.employment_types = field(job, "/type/name")
+        item.employment_types = json::string(job, "/type/name")
             .and_then(|t| text::employment_type(&t))
             .into_iter()
             .collect();
-        item.salary = field(job, "/salary").and_then(|s| salary::parse(&s));
-        item.posted_at = field(job, "/published_date").and_then(|when| date::to_rfc3339(&when));
-        item.tags = field(job, "/department").into_iter().collect();
-        if let Some(country) = field(job, "/location/country/id") {
+        item.salary = json::string(job, "/salary").and_then(|s| salary::parse(&s));
+        item.posted_at =
+            json::string(job, "/published_date").and_then(|when| date::to_rfc3339(&when));
+        item.tags = json::string(job, "/department").into_iter().collect();
+        if let Some(country) = json::string(job, "/location/country/id") {
             item.extra.push(("country".to_string(), country));
         }
         out.push(item);

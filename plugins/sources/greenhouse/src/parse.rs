@@ -1,17 +1,8 @@
 //! Greenhouse job board API (`/v1/boards/{token}/jobs?content=true`) → postings.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, text};
 use jobscout_plugin_sdk::JobPosting;
 use serde_json::Value;
-
-/// A string field, or a number written as text (ids are numbers here).
-fn field(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 /// `board` names the company when an item lacks `company_name`.
 pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
@@ -23,13 +14,13 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
         let (Some(id), Some(title), Some(url)) = (
-            field(job, "id"),
-            field(job, "title"),
-            field(job, "absolute_url"),
+            json::string(job, "id"),
+            json::string(job, "title"),
+            json::string(job, "absolute_url"),
         ) else {
             continue;
         };
-        let company = field(job, "company_name").unwrap_or_else(|| board.to_string());
+        let company = json::string(job, "company_name").unwrap_or_else(|| board.to_string());
         let mut item = posting(id, title, company, url);
         let location = job
             .pointer("/location/name")
@@ -42,26 +33,28 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
             item.locations.push(location);
         }
         // `content` arrives entity-escaped (`&lt;div&gt;`): unescape once to real HTML.
-        if let Some(content) = field(job, "content") {
+        if let Some(content) = json::string(job, "content") {
             let markup = html::unescape_markup(&content);
             item.description_text = Some(html::to_text(&markup));
             item.description_html = Some(markup);
         }
-        item.posted_at = field(job, "first_published")
-            .or_else(|| field(job, "updated_at"))
+        item.posted_at = json::string(job, "first_published")
+            .or_else(|| json::string(job, "updated_at"))
             .and_then(|when| date::to_rfc3339(&when));
         item.expires_at =
-            field(job, "application_deadline").and_then(|when| date::to_rfc3339(&when));
+            json::string(job, "application_deadline").and_then(|when| date::to_rfc3339(&when));
         if let Some(departments) = job.get("departments").and_then(Value::as_array) {
             item.tags = departments
                 .iter()
-                .filter_map(|d| field(d, "name"))
+                .filter_map(|d| json::string(d, "name"))
                 .collect();
         }
-        if let Some(updated) = field(job, "updated_at").and_then(|when| date::to_rfc3339(&when)) {
+        if let Some(updated) =
+            json::string(job, "updated_at").and_then(|when| date::to_rfc3339(&when))
+        {
             item.extra.push(("updated_at".to_string(), updated));
         }
-        if let Some(requisition) = field(job, "requisition_id") {
+        if let Some(requisition) = json::string(job, "requisition_id") {
             item.extra.push(("requisition_id".to_string(), requisition));
         }
         out.push(item);

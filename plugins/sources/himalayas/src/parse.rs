@@ -1,40 +1,9 @@
 //! Himalayas jobs API (`/jobs/api/search`) → postings. Every job is remote; the
 //! payload has no job id, so the `guid` URL is the id.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
-fn strings(value: &Value, pointer: &str) -> Vec<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(text::squash)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A number, or a number written as a string (`"5250"`).
-fn amount(value: &Value, pointer: &str) -> Option<f64> {
-    match value.pointer(pointer)? {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-}
 
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
@@ -44,30 +13,31 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
         .ok_or("no `jobs` array")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (Some(guid), Some(title)) = (field(job, "/guid"), field(job, "/title")) else {
+        let (Some(guid), Some(title)) = (json::string(job, "/guid"), json::string(job, "/title"))
+        else {
             continue;
         };
         let mut item = posting(
             guid.clone(),
             title,
-            field(job, "/companyName").unwrap_or_default(),
+            json::string(job, "/companyName").unwrap_or_default(),
             guid,
         );
-        item.apply_url = field(job, "/applicationLink");
+        item.apply_url = json::string(job, "/applicationLink");
         item.work_mode = WorkMode::Remote;
-        item.locations = strings(job, "/locationRestrictions");
-        item.employment_types = field(job, "/employmentType")
+        item.locations = json::strings(job, "/locationRestrictions");
+        item.employment_types = json::string(job, "/employmentType")
             .and_then(|t| text::employment_type(&t))
             .into_iter()
             .collect();
         // "hourly" vs "annual" next to plain numbers.
         item.salary = salary::from_bounds(
-            amount(job, "/minSalary"),
-            amount(job, "/maxSalary"),
+            json::number(job, "/minSalary"),
+            json::number(job, "/maxSalary"),
             job.get("currency").and_then(Value::as_str),
-            field(job, "/salaryPeriod").and_then(|p| salary::period_from_word(&p)),
+            json::string(job, "/salaryPeriod").and_then(|p| salary::period_from_word(&p)),
         );
-        if let Some(description) = field(job, "/description") {
+        if let Some(description) = json::string(job, "/description") {
             item.description_text = Some(html::to_text(&description));
             item.description_html = Some(description);
         }
@@ -80,8 +50,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
             .get("expiryDate")
             .and_then(Value::as_i64)
             .map(date::from_epoch_seconds);
-        item.tags = strings(job, "/parentCategories");
-        let seniority = strings(job, "/seniority");
+        item.tags = json::strings(job, "/parentCategories");
+        let seniority = json::strings(job, "/seniority");
         if !seniority.is_empty() {
             item.extra
                 .push(("seniority".to_string(), seniority.join(", ")));

@@ -1,39 +1,8 @@
 //! Jobicy API v2 (`/api/v2/remote-jobs`) → postings. Every Jobicy job is remote.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
-fn strings(value: &Value, pointer: &str) -> Vec<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(text::squash)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A number, or a number written as a string (`"5250"`).
-fn amount(value: &Value, pointer: &str) -> Option<f64> {
-    match value.pointer(pointer)? {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-}
 
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
@@ -44,46 +13,47 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
         let (Some(id), Some(title), Some(url)) = (
-            field(job, "/id"),
-            field(job, "/jobTitle"),
-            field(job, "/url"),
+            json::string(job, "/id"),
+            json::string(job, "/jobTitle"),
+            json::string(job, "/url"),
         ) else {
             continue;
         };
         let mut item = posting(
             id,
             html::decode_entities(&title),
-            field(job, "/companyName").unwrap_or_default(),
+            json::string(job, "/companyName").unwrap_or_default(),
             url,
         );
         item.work_mode = WorkMode::Remote;
         // "LATAM,  Canada,  USA": double spaces.
-        item.locations = field(job, "/jobGeo")
+        item.locations = json::string(job, "/jobGeo")
             .map(|geo| text::split_list(&geo))
             .unwrap_or_default();
-        item.employment_types = strings(job, "/jobType")
+        item.employment_types = json::strings(job, "/jobType")
             .iter()
             .filter_map(|t| text::employment_type(t))
             .collect();
         // Salary keys are absent (not null) when unknown.
         item.salary = salary::from_bounds(
-            amount(job, "/salaryMin"),
-            amount(job, "/salaryMax"),
+            json::number(job, "/salaryMin"),
+            json::number(job, "/salaryMax"),
             job.get("salaryCurrency").and_then(Value::as_str),
-            field(job, "/salaryPeriod").and_then(|p| salary::period_from_word(&p)),
+            json::string(job, "/salaryPeriod").and_then(|p| salary::period_from_word(&p)),
         );
-        match field(job, "/jobDescription") {
+        match json::string(job, "/jobDescription") {
             Some(description) => {
                 item.description_text = Some(html::to_text(&description));
                 item.description_html = Some(description);
             }
             None => {
-                item.description_text = field(job, "/jobExcerpt").map(|e| html::decode_entities(&e))
+                item.description_text =
+                    json::string(job, "/jobExcerpt").map(|e| html::decode_entities(&e))
             }
         }
-        item.posted_at = field(job, "/pubDate").and_then(|when| date::to_rfc3339(&when));
-        item.tags = strings(job, "/jobIndustry");
-        if let Some(level) = field(job, "/jobLevel").filter(|level| level != "Any") {
+        item.posted_at = json::string(job, "/pubDate").and_then(|when| date::to_rfc3339(&when));
+        item.tags = json::strings(job, "/jobIndustry");
+        if let Some(level) = json::string(job, "/jobLevel").filter(|level| level != "Any") {
             item.extra.push(("seniority".to_string(), level));
         }
         out.push(item);

@@ -1,16 +1,8 @@
 //! Lever postings API (`/v0/postings/{company}?mode=json`) → postings.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, text};
 use jobscout_plugin_sdk::{JobPosting, Salary, SalaryPeriod};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 /// Lever has no company name field; the configured slug is shown capitalised.
 fn company_name(slug: &str) -> String {
@@ -49,14 +41,14 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
         let (Some(id), Some(title), Some(url)) = (
-            field(job, "/id"),
-            field(job, "/text"),
-            field(job, "/hostedUrl"),
+            json::string(job, "/id"),
+            json::string(job, "/text"),
+            json::string(job, "/hostedUrl"),
         ) else {
             continue;
         };
         let mut item = posting(id, title, company_name(company), url);
-        item.apply_url = field(job, "/applyUrl");
+        item.apply_url = json::string(job, "/applyUrl");
         let all: Vec<String> = job
             .pointer("/categories/allLocations")
             .and_then(Value::as_array)
@@ -68,27 +60,29 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
             })
             .unwrap_or_default();
         item.locations = if all.is_empty() {
-            field(job, "/categories/location").into_iter().collect()
+            json::string(job, "/categories/location")
+                .into_iter()
+                .collect()
         } else {
             all
         };
-        item.work_mode = text::work_mode(&field(job, "/workplaceType").unwrap_or_default());
-        item.employment_types = field(job, "/categories/commitment")
+        item.work_mode = text::work_mode(&json::string(job, "/workplaceType").unwrap_or_default());
+        item.employment_types = json::string(job, "/categories/commitment")
             .and_then(|c| text::employment_type(&c))
             .into_iter()
             .collect();
         // The description, then each titled list, then the closing section, as one document.
-        let mut markup = field(job, "/description").unwrap_or_default();
+        let mut markup = json::string(job, "/description").unwrap_or_default();
         if let Some(lists) = job.get("lists").and_then(Value::as_array) {
             for list in lists {
                 markup.push_str(&format!(
                     "<h3>{}</h3><ul>{}</ul>",
-                    field(list, "/text").unwrap_or_default(),
-                    field(list, "/content").unwrap_or_default()
+                    json::string(list, "/text").unwrap_or_default(),
+                    json::string(list, "/content").unwrap_or_default()
                 ));
             }
         }
-        markup.push_str(&field(job, "/additional").unwrap_or_default());
+        markup.push_str(&json::string(job, "/additional").unwrap_or_default());
         if !markup.is_empty() {
             item.description_text = Some(html::to_text(&markup));
             item.description_html = Some(markup);
@@ -100,9 +94,9 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
         item.salary = salary(job);
         item.tags = ["/categories/department", "/categories/team"]
             .iter()
-            .filter_map(|p| field(job, p))
+            .filter_map(|p| json::string(job, p))
             .collect();
-        if let Some(country) = field(job, "/country") {
+        if let Some(country) = json::string(job, "/country") {
             item.extra.push(("country".to_string(), country));
         }
         out.push(item);

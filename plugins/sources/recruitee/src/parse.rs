@@ -1,39 +1,8 @@
 //! Recruitee careers API (`https://{company}.recruitee.com/api/offers/`) → postings.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, salary};
 use jobscout_plugin_sdk::{EmploymentType, JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
-fn strings(value: &Value, pointer: &str) -> Vec<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(text::squash)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A number, or a number written as a string (`"5250"`).
-fn amount(value: &Value, pointer: &str) -> Option<f64> {
-    match value.pointer(pointer)? {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-}
 
 /// `fulltime_permanent`, `parttime_fixed_term`, `internship`, `freelance` …
 fn employment(code: &str) -> Option<EmploymentType> {
@@ -64,19 +33,19 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
     let mut out = Vec::with_capacity(offers.len());
     for offer in offers {
         let (Some(id), Some(title), Some(url)) = (
-            field(offer, "/id"),
-            field(offer, "/title"),
-            field(offer, "/careers_url"),
+            json::string(offer, "/id"),
+            json::string(offer, "/title"),
+            json::string(offer, "/careers_url"),
         ) else {
             continue;
         };
         let mut item = posting(
             id,
             title,
-            field(offer, "/company_name").unwrap_or_else(|| company.to_string()),
+            json::string(offer, "/company_name").unwrap_or_else(|| company.to_string()),
             url,
         );
-        item.apply_url = field(offer, "/careers_apply_url");
+        item.apply_url = json::string(offer, "/careers_apply_url");
         let flag = |key: &str| offer.get(key).and_then(Value::as_bool) == Some(true);
         item.work_mode = if flag("hybrid") {
             WorkMode::Hybrid
@@ -95,7 +64,7 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
                     .filter_map(|l| {
                         let parts: Vec<String> = ["/city", "/state", "/country"]
                             .iter()
-                            .filter_map(|p| field(l, p))
+                            .filter_map(|p| json::string(l, p))
                             .collect();
                         (!parts.is_empty()).then(|| parts.join(", "))
                     })
@@ -103,22 +72,22 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
             })
             .unwrap_or_default();
         if item.locations.is_empty() {
-            item.locations = field(offer, "/location").into_iter().collect();
+            item.locations = json::string(offer, "/location").into_iter().collect();
         }
-        item.employment_types = field(offer, "/employment_type_code")
+        item.employment_types = json::string(offer, "/employment_type_code")
             .and_then(|code| employment(&code))
             .into_iter()
             .collect();
         // min/max are strings; the period is "month" or "year".
         item.salary = salary::from_bounds(
-            amount(offer, "/salary/min"),
-            amount(offer, "/salary/max"),
+            json::number(offer, "/salary/min"),
+            json::number(offer, "/salary/max"),
             offer.pointer("/salary/currency").and_then(Value::as_str),
-            field(offer, "/salary/period").and_then(|p| salary::period_from_word(&p)),
+            json::string(offer, "/salary/period").and_then(|p| salary::period_from_word(&p)),
         );
         let markup: String = ["/description", "/requirements"]
             .iter()
-            .filter_map(|p| field(offer, p))
+            .filter_map(|p| json::string(offer, p))
             .collect::<Vec<_>>()
             .join("\n");
         if !markup.is_empty() {
@@ -126,12 +95,12 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
             item.description_html = Some(markup);
         }
         // "2026-09-18 13:27:28 UTC".
-        item.posted_at = field(offer, "/published_at")
-            .or_else(|| field(offer, "/created_at"))
+        item.posted_at = json::string(offer, "/published_at")
+            .or_else(|| json::string(offer, "/created_at"))
             .and_then(|when| date::to_rfc3339(&when));
-        item.expires_at = field(offer, "/close_at").and_then(|when| date::to_rfc3339(&when));
-        item.tags = strings(offer, "/tags");
-        item.tags.extend(field(offer, "/department"));
+        item.expires_at = json::string(offer, "/close_at").and_then(|when| date::to_rfc3339(&when));
+        item.tags = json::strings(offer, "/tags");
+        item.tags.extend(json::string(offer, "/department"));
         out.push(item);
     }
     Ok(out)

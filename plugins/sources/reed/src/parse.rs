@@ -1,17 +1,9 @@
 //! Reed.co.uk job search API (`/api/1.0/search`) → postings. Dates are
 //! `dd/mm/yyyy`; descriptions are short HTML-entity snippets.
 
-use jobscout_plugin_sdk::parse::{html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, SalaryPeriod};
 use serde_json::Value;
-
-fn field(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 /// `25/09/2026` → `2026-09-25T00:00:00Z`.
 pub fn uk_date(value: &str) -> Option<String> {
@@ -32,20 +24,20 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let mut out = Vec::with_capacity(results.len());
     for job in results {
         let (Some(id), Some(title), Some(url)) = (
-            field(job, "jobId"),
-            field(job, "jobTitle"),
-            field(job, "jobUrl"),
+            json::string(job, "jobId"),
+            json::string(job, "jobTitle"),
+            json::string(job, "jobUrl"),
         ) else {
             continue;
         };
         let mut item = posting(
             id,
             title,
-            field(job, "employerName").unwrap_or_default(),
+            json::string(job, "employerName").unwrap_or_default(),
             url,
         );
-        item.locations = field(job, "locationName").into_iter().collect();
-        let snippet = field(job, "jobDescription").map(|d| html::to_text(&d));
+        item.locations = json::string(job, "locationName").into_iter().collect();
+        let snippet = json::string(job, "jobDescription").map(|d| html::to_text(&d));
         item.work_mode = text::work_mode(&format!(
             "{} {}",
             item.title,
@@ -59,8 +51,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
             Some(SalaryPeriod::Year),
         );
         item.description_text = snippet;
-        item.posted_at = field(job, "date").and_then(|when| uk_date(&when));
-        item.expires_at = field(job, "expirationDate").and_then(|when| uk_date(&when));
+        item.posted_at = json::string(job, "date").and_then(|when| uk_date(&when));
+        item.expires_at = json::string(job, "expirationDate").and_then(|when| uk_date(&when));
         out.push(item);
     }
     Ok(out)

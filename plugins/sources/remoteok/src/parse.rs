@@ -1,16 +1,13 @@
 //! Remote OK (`/api`) → postings. The array starts with a metadata element (legal
 //! notice), not a job; some items are UTF-8 text decoded as Latin-1 upstream.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
 
+/// A field with the upstream Latin-1 mis-decoding repaired.
 fn field(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text::fix_mojibake(text.trim())),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
+    json::string(value, key).map(|text| text::fix_mojibake(&text))
 }
 
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {

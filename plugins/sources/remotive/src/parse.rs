@@ -1,16 +1,8 @@
 //! Remotive API (`/api/remote-jobs`) → postings. Every Remotive job is remote.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
@@ -20,33 +12,36 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
         .ok_or("no `jobs` array")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (Some(id), Some(title), Some(url)) =
-            (field(job, "id"), field(job, "title"), field(job, "url"))
-        else {
+        let (Some(id), Some(title), Some(url)) = (
+            json::string(job, "id"),
+            json::string(job, "title"),
+            json::string(job, "url"),
+        ) else {
             continue;
         };
         let mut item = posting(
             id,
             title,
-            field(job, "company_name").unwrap_or_default(),
+            json::string(job, "company_name").unwrap_or_default(),
             url,
         );
         item.work_mode = WorkMode::Remote;
-        item.locations = field(job, "candidate_required_location")
+        item.locations = json::string(job, "candidate_required_location")
             .map(|l| text::split_list(&l))
             .unwrap_or_default();
-        item.employment_types = field(job, "job_type")
+        item.employment_types = json::string(job, "job_type")
             .and_then(|t| text::employment_type(&t))
             .into_iter()
             .collect();
         // Free text, "" when unknown.
-        item.salary = field(job, "salary").and_then(|s| salary::parse(&s));
-        if let Some(description) = field(job, "description") {
+        item.salary = json::string(job, "salary").and_then(|s| salary::parse(&s));
+        if let Some(description) = json::string(job, "description") {
             item.description_text = Some(html::to_text(&description));
             item.description_html = Some(description);
         }
         // No zone in `publication_date`; Remotive publishes in UTC.
-        item.posted_at = field(job, "publication_date").and_then(|when| date::to_rfc3339(&when));
+        item.posted_at =
+            json::string(job, "publication_date").and_then(|when| date::to_rfc3339(&when));
         if let Some(tags) = job.get("tags").and_then(Value::as_array) {
             item.tags = tags
                 .iter()
@@ -55,7 +50,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
                 .filter(|t| !t.is_empty())
                 .collect();
         }
-        if let Some(category) = field(job, "category") {
+        if let Some(category) = json::string(job, "category") {
             item.extra.push(("category".to_string(), category));
         }
         out.push(item);

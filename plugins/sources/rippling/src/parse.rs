@@ -1,17 +1,9 @@
 //! Rippling ATS boards (`/api/v2/board/{board}/jobs`) → postings. The API lists
 //! a job once per location under the same id; those rows become one posting.
 
-use jobscout_plugin_sdk::parse::{posting, text};
+use jobscout_plugin_sdk::parse::{json, posting, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 fn company_name(board: &str) -> String {
     let mut chars = board.chars();
@@ -29,9 +21,11 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
         .ok_or("no `items` array")?;
     let mut out: Vec<JobPosting> = Vec::new();
     for job in items {
-        let (Some(id), Some(title), Some(url)) =
-            (field(job, "/id"), field(job, "/name"), field(job, "/url"))
-        else {
+        let (Some(id), Some(title), Some(url)) = (
+            json::string(job, "/id"),
+            json::string(job, "/name"),
+            json::string(job, "/url"),
+        ) else {
             continue;
         };
         let places: Vec<&Value> = job
@@ -41,11 +35,11 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
             .unwrap_or_default();
         let names: Vec<String> = places
             .iter()
-            .filter_map(|place| field(place, "/name"))
+            .filter_map(|place| json::string(place, "/name"))
             .collect();
         let modes: Vec<WorkMode> = places
             .iter()
-            .filter_map(|place| field(place, "/workplaceType"))
+            .filter_map(|place| json::string(place, "/workplaceType"))
             .map(|kind| text::work_mode(&kind))
             .collect();
         // A repeated id is the same job in another location.
@@ -60,10 +54,10 @@ pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
         let mut item = posting(id, title, company_name(board), url);
         item.locations = names;
         item.work_mode = modes.first().copied().unwrap_or(WorkMode::Unknown);
-        item.tags = field(job, "/department/name").into_iter().collect();
+        item.tags = json::string(job, "/department/name").into_iter().collect();
         if let Some(country) = places
             .first()
-            .and_then(|place| field(place, "/countryCode"))
+            .and_then(|place| json::string(place, "/countryCode"))
         {
             item.extra.push(("country".to_string(), country));
         }

@@ -1,17 +1,9 @@
 //! SmartRecruiters posting API (`/v1/companies/{company}/postings`) → postings.
 //! The list has no description (only a `ref` to the detail endpoint).
 
-use jobscout_plugin_sdk::parse::{date, posting, text};
+use jobscout_plugin_sdk::parse::{date, json, posting, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
     let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
@@ -21,16 +13,17 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
         .ok_or("no `content` array")?;
     let mut out = Vec::with_capacity(postings.len());
     for job in postings {
-        let (Some(id), Some(title)) = (field(job, "/id"), field(job, "/name")) else {
+        let (Some(id), Some(title)) = (json::string(job, "/id"), json::string(job, "/name")) else {
             continue;
         };
-        let identifier = field(job, "/company/identifier").unwrap_or_else(|| company.to_string());
+        let identifier =
+            json::string(job, "/company/identifier").unwrap_or_else(|| company.to_string());
         // The public job page; the API's `ref` is kept as extra.
         let url = format!("https://jobs.smartrecruiters.com/{identifier}/{id}");
         let mut item = posting(
             id,
             title,
-            field(job, "/company/name").unwrap_or_else(|| company.to_string()),
+            json::string(job, "/company/name").unwrap_or_else(|| company.to_string()),
             url,
         );
         let flag = |pointer: &str| job.pointer(pointer).and_then(Value::as_bool);
@@ -40,26 +33,30 @@ pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
             (Some(false), _) => WorkMode::Onsite,
             _ => WorkMode::Unknown,
         };
-        item.locations = field(job, "/location/fullLocation").into_iter().collect();
-        item.employment_types = field(job, "/typeOfEmployment/label")
+        item.locations = json::string(job, "/location/fullLocation")
+            .into_iter()
+            .collect();
+        item.employment_types = json::string(job, "/typeOfEmployment/label")
             .and_then(|t| text::employment_type(&t))
             .into_iter()
             .collect();
-        item.posted_at = field(job, "/releasedDate").and_then(|when| date::to_rfc3339(&when));
+        item.posted_at =
+            json::string(job, "/releasedDate").and_then(|when| date::to_rfc3339(&when));
         item.tags = ["/function/label", "/industry/label"]
             .iter()
-            .filter_map(|p| field(job, p))
+            .filter_map(|p| json::string(job, p))
             .collect();
         // Lower-case in the payload ("ca").
-        if let Some(country) = field(job, "/location/country") {
+        if let Some(country) = json::string(job, "/location/country") {
             item.extra
                 .push(("country".to_string(), country.to_ascii_uppercase()));
         }
-        if let Some(level) = field(job, "/experienceLevel/label").filter(|l| l != "Not Applicable")
+        if let Some(level) =
+            json::string(job, "/experienceLevel/label").filter(|l| l != "Not Applicable")
         {
             item.extra.push(("seniority".to_string(), level));
         }
-        if let Some(detail) = field(job, "/ref") {
+        if let Some(detail) = json::string(job, "/ref") {
             item.extra.push(("detail_api".to_string(), detail));
         }
         out.push(item);

@@ -1,16 +1,8 @@
 //! The Muse public jobs API (`/api/public/jobs`) → postings.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 fn names(value: &Value, key: &str) -> Vec<String> {
     value
@@ -18,7 +10,7 @@ fn names(value: &Value, key: &str) -> Vec<String> {
         .and_then(Value::as_array)
         .map(|list| {
             list.iter()
-                .filter_map(|item| field(item, "/name"))
+                .filter_map(|item| json::string(item, "/name"))
                 .collect()
         })
         .unwrap_or_default()
@@ -33,16 +25,16 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let mut out = Vec::with_capacity(results.len());
     for job in results {
         let (Some(id), Some(title), Some(url)) = (
-            field(job, "/id"),
-            field(job, "/name"),
-            field(job, "/refs/landing_page"),
+            json::string(job, "/id"),
+            json::string(job, "/name"),
+            json::string(job, "/refs/landing_page"),
         ) else {
             continue;
         };
         let mut item = posting(
             id,
             title,
-            field(job, "/company/name").unwrap_or_default(),
+            json::string(job, "/company/name").unwrap_or_default(),
             url,
         );
         // "Flexible / Remote" is listed as one of the locations.
@@ -59,11 +51,12 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
             (false, false) => WorkMode::Onsite,
             (false, true) => WorkMode::Unknown,
         };
-        if let Some(contents) = field(job, "/contents") {
+        if let Some(contents) = json::string(job, "/contents") {
             item.description_text = Some(html::to_text(&contents));
             item.description_html = Some(contents);
         }
-        item.posted_at = field(job, "/publication_date").and_then(|when| date::to_rfc3339(&when));
+        item.posted_at =
+            json::string(job, "/publication_date").and_then(|when| date::to_rfc3339(&when));
         item.tags = names(job, "categories");
         item.tags.extend(names(job, "tags"));
         let levels = names(job, "levels");

@@ -1,17 +1,9 @@
 //! Working Nomads (`/api/exposed_jobs/`) → postings. Titles read "Company - Role";
 //! tags are one comma-separated string. Every job is remote.
 
-use jobscout_plugin_sdk::parse::{date, html, posting, text};
+use jobscout_plugin_sdk::parse::{date, html, json, posting, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
-
-fn field(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
 
 /// The number in `/job/go/1891955/`, else the URL itself.
 fn id_from_url(url: &str) -> String {
@@ -28,10 +20,11 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
     let jobs = root.as_array().ok_or("expected an array")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (Some(url), Some(raw_title)) = (field(job, "/url"), field(job, "/title")) else {
+        let (Some(url), Some(raw_title)) = (json::string(job, "/url"), json::string(job, "/title"))
+        else {
             continue;
         };
-        let company = field(job, "/company_name").unwrap_or_default();
+        let company = json::string(job, "/company_name").unwrap_or_default();
         // Drop the "Company - " prefix the feed puts in front of the role.
         let title = raw_title
             .strip_prefix(&format!("{company} - "))
@@ -40,16 +33,16 @@ pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
             .unwrap_or(raw_title);
         let mut item = posting(id_from_url(&url), title, company, url);
         item.work_mode = WorkMode::Remote;
-        item.locations = field(job, "/location").into_iter().collect();
-        if let Some(description) = field(job, "/description") {
+        item.locations = json::string(job, "/location").into_iter().collect();
+        if let Some(description) = json::string(job, "/description") {
             item.description_text = Some(html::to_text(&description));
             item.description_html = Some(description);
         }
-        item.posted_at = field(job, "/pub_date").and_then(|when| date::to_rfc3339(&when));
-        item.tags = field(job, "/tags")
+        item.posted_at = json::string(job, "/pub_date").and_then(|when| date::to_rfc3339(&when));
+        item.tags = json::string(job, "/tags")
             .map(|tags| text::split_list(&tags))
             .unwrap_or_default();
-        if let Some(category) = field(job, "/category_name") {
+        if let Some(category) = json::string(job, "/category_name") {
             item.extra.push(("category".to_string(), category));
         }
         out.push(item);
