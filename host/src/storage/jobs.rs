@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use sqlx::Row as _;
 
-use super::sql::{bind_postgres, bind_sqlite, escape_like, Bind, SqlBuilder};
+use super::job_filter::{fts_query, push_filters, SearchPlan};
+pub use super::job_filter::{search_words, JobFilter};
+use super::sql::{bind_postgres, bind_sqlite, Bind, SqlBuilder};
 use super::{format_timestamp, parse_timestamp, Engine, Pool};
 
 /// One stored job with every column the API and the pipeline use.
@@ -101,133 +103,10 @@ impl JobSort {
     }
 }
 
-/// The filters of `GET /jobs`; `None` means "not filtered".
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct JobFilter {
-    /// Words matched against title, company and description (the last as a prefix).
-    pub q: Option<String>,
-    /// Case-insensitive substring of `location_raw`.
-    pub location: Option<String>,
-    /// Exact `remote_type`.
-    pub remote: Option<String>,
-    /// An element of `employment_types`.
-    pub employment: Option<String>,
-    /// Exact source name.
-    pub source: Option<String>,
-    /// Posted or first seen within this many days (0 means no filter).
-    pub posted_since_days: Option<i64>,
-    /// `ai_score >= x`; jobs without an AI score never match.
-    pub min_score: Option<f64>,
-}
-
 #[derive(Debug, Clone)]
 pub struct JobPage {
     pub jobs: Vec<JobRecord>,
     pub total: i64,
-}
-
-/// Lower-cased words of a search text, split the way both full-text indexes split.
-pub fn search_words(text: &str) -> Vec<String> {
-    text.split(|character: char| !character.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-fn push_filters(builder: &mut SqlBuilder, engine: Engine, filter: &JobFilter, now: DateTime<Utc>) {
-    builder.push(" WHERE 1=1");
-    if let Some(q) = filter.q.as_deref() {
-        let words = search_words(q);
-        if words.is_empty() {
-            // Nothing indexable (e.g. "++"): a literal substring scan keeps the old meaning.
-            let pattern = format!("%{}%", escape_like(q));
-            let operator = if engine == Engine::Postgres {
-                "ILIKE"
-            } else {
-                "LIKE"
-            };
-            builder.push(" AND (");
-            for (index, column) in ["title", "company", "description_text"].iter().enumerate() {
-                if index > 0 {
-                    builder.push(" OR ");
-                }
-                builder.push(&format!("{column} {operator} "));
-                builder.bind(Bind::Text(pattern.clone()));
-                builder.push(" ESCAPE '\\'");
-            }
-            builder.push(")");
-        } else {
-            match engine {
-                Engine::Sqlite => {
-                    // A phrase whose last word is a prefix: "data engineer"*.
-                    builder.push(
-                        " AND job_id IN (SELECT k.job_id FROM jobs_fts JOIN job_search_keys k \
-                         ON k.search_rowid = jobs_fts.rowid WHERE jobs_fts MATCH ",
-                    );
-                    builder.bind(Bind::Text(format!("\"{}\"*", words.join(" "))));
-                    builder.push(")");
-                }
-                Engine::Postgres => {
-                    // PostgreSQL splits the text with the same parser as the index, then
-                    // the last lexeme becomes a prefix.
-                    builder.push(
-                        " AND search_vector @@ to_tsquery('simple', \
-                         regexp_replace(phraseto_tsquery('simple', ",
-                    );
-                    builder.bind(Bind::Text(q.trim().to_string()));
-                    builder.push(")::text, '''$', ''':*'))");
-                }
-            }
-        }
-    }
-    if let Some(location) = filter.location.as_deref() {
-        let operator = if engine == Engine::Postgres {
-            "ILIKE"
-        } else {
-            "LIKE"
-        };
-        builder.push(&format!(" AND location_raw {operator} "));
-        builder.bind(Bind::Text(format!("%{}%", escape_like(location))));
-        builder.push(" ESCAPE '\\'");
-    }
-    if let Some(remote) = filter.remote.as_deref() {
-        builder.push(" AND remote_type = ");
-        builder.bind(Bind::Text(remote.to_string()));
-    }
-    if let Some(employment) = filter.employment.as_deref() {
-        match engine {
-            Engine::Sqlite => {
-                // Arrays are JSON text; rows holding something else never match.
-                builder.push(
-                    " AND (CASE WHEN json_valid(employment_types) THEN EXISTS \
-                     (SELECT 1 FROM json_each(employment_types) WHERE json_each.value = ",
-                );
-                builder.bind(Bind::Text(employment.to_string()));
-                builder.push(") ELSE 0 END)");
-            }
-            Engine::Postgres => {
-                builder.push(" AND ");
-                builder.bind(Bind::Text(employment.to_string()));
-                builder.push(" = ANY(employment_types)");
-            }
-        }
-    }
-    if let Some(source) = filter.source.as_deref() {
-        builder.push(" AND source = ");
-        builder.bind(Bind::Text(source.to_string()));
-    }
-    if let Some(days) = filter.posted_since_days.filter(|days| *days > 0) {
-        let since = now - Duration::days(days);
-        builder.push(" AND (posted_at >= ");
-        builder.bind(Bind::Time(since));
-        builder.push(" OR first_seen_at >= ");
-        builder.bind(Bind::Time(since));
-        builder.push(")");
-    }
-    if let Some(min_score) = filter.min_score {
-        builder.push(" AND ai_score >= ");
-        builder.bind(Bind::Float(min_score));
-    }
 }
 
 const LIST_COLUMNS: &str = "job_id, provider_id, source, source_url, title, title_normalized, company, \
@@ -263,12 +142,13 @@ pub async fn page_jobs(
 ) -> Result<Vec<JobRecord>, sqlx::Error> {
     let engine = pool.engine();
     let offset = (page - 1).saturating_mul(page_size);
+    let plan = search_plan(pool, filter, offset.saturating_add(page_size)).await?;
     let mut rows_sql = SqlBuilder::new(engine);
     rows_sql
         .push("SELECT ")
         .push(LIST_COLUMNS)
         .push(" FROM jobs");
-    push_filters(&mut rows_sql, engine, filter, Utc::now());
+    push_filters(&mut rows_sql, engine, filter, Utc::now(), plan);
     rows_sql
         .push(" ORDER BY ")
         .push(sort.order_by(engine))
@@ -296,12 +176,57 @@ pub async fn page_jobs(
     }
 }
 
+/// How a SQLite `q` search should read the index for a page ending at `rows_needed`
+/// (see [`SearchPlan`]): decided by counting matches only up to the point where
+/// walking the sort order wins, which costs little even for a broad word.
+async fn search_plan(
+    pool: &Pool,
+    filter: &JobFilter,
+    rows_needed: i64,
+) -> Result<SearchPlan, sqlx::Error> {
+    let (Pool::Sqlite(pool), Some(fts)) = (pool, filter.q.as_deref().and_then(fts_query)) else {
+        return Ok(SearchPlan::default());
+    };
+    // `search_rowid` only grows, so its maximum bounds the indexed jobs in O(1).
+    let (indexed,): (i64,) =
+        sqlx::query_as("SELECT coalesce(max(search_rowid), 0) FROM job_search_keys")
+            .fetch_one(pool)
+            .await?;
+    let threshold = SearchPlan::walk_threshold(indexed, rows_needed);
+    let (matches,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM (SELECT 1 FROM jobs_fts WHERE jobs_fts MATCH ? LIMIT ?)",
+    )
+    .bind(&fts)
+    .bind(threshold)
+    .fetch_one(pool)
+    .await?;
+    Ok(SearchPlan::choose(matches, indexed, rows_needed))
+}
+
 /// How many jobs match `filter`.
 pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Error> {
     let engine = pool.engine();
+    if let (Pool::Sqlite(pool), Some(fts)) = (pool, filter.q.as_deref().and_then(fts_query)) {
+        // The index holds exactly one row per job, so a search with no other filter
+        // is counted there, without reading a single job.
+        if filter.only_searches() {
+            let (total,): (i64,) =
+                sqlx::query_as("SELECT count(*) FROM jobs_fts WHERE jobs_fts MATCH ?")
+                    .bind(&fts)
+                    .fetch_one(pool)
+                    .await?;
+            return Ok(total);
+        }
+    }
     let mut count_sql = SqlBuilder::new(engine);
     count_sql.push("SELECT COUNT(*) FROM jobs");
-    push_filters(&mut count_sql, engine, filter, Utc::now());
+    push_filters(
+        &mut count_sql,
+        engine,
+        filter,
+        Utc::now(),
+        SearchPlan::default(),
+    );
     let (total,) = match pool {
         Pool::Sqlite(pool) => {
             bind_sqlite(

@@ -7,6 +7,7 @@
 
 pub mod analytics;
 mod connection;
+mod job_filter;
 pub mod jobs;
 pub mod profiles;
 pub mod runs;
