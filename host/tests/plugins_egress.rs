@@ -330,3 +330,38 @@ async fn slow_hosts_time_out_and_fetches_to_one_host_are_spaced() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn spacing_to_one_host_holds_across_plugins() {
+    let fixture = start_fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let polite = |id: &str| {
+        entry(
+            id,
+            "source",
+            &hostile_wasm(),
+            "allowed_hosts = [\"127.0.0.1\"]\n[plugin.limits]\nmax_fetches_per_call = 2\nmin_fetch_interval_ms = 200",
+        )
+    };
+    let host = start_host(
+        dir.path(),
+        &[polite("polite-a"), polite("polite-b")].concat(),
+    )
+    .await;
+
+    let flood = query(&format!("fetch-flood {}", fixture.url("/ok")), 1);
+    let started = std::time::Instant::now();
+    let (a, b) = tokio::join!(
+        host.search("polite-a", &flood),
+        host.search("polite-b", &flood)
+    );
+    assert_eq!(denied(a), "too many fetches (limit 2)");
+    assert_eq!(denied(b), "too many fetches (limit 2)");
+    // Four fetches to one host from two plugins, each at least 200 ms after the
+    // previous one whoever sent it. Spacing per plugin alone would take ~200 ms.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+}

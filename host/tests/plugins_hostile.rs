@@ -258,3 +258,54 @@ async fn repeated_failures_pause_the_plugin_until_it_is_enabled_again() {
     assert_eq!(host.status("hostile").unwrap().state, PluginState::Loaded);
     assert!(host.search("hostile", &query("nothing", 1)).await.is_ok());
 }
+
+#[tokio::test]
+async fn input_a_processor_refuses_does_not_pause_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = HostOptions {
+        watch: false,
+        breaker: BreakerPolicy {
+            threshold: 2,
+            base_backoff: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(600),
+        },
+        ..HostOptions::default()
+    };
+    let host = start_host_with(
+        dir.path(),
+        &entry("upper", "processor", &processor_wasm(), ""),
+        "127.0.0.1",
+        options,
+    )
+    .await;
+    // A user's unreadable uploads are the input's fault, not the processor's.
+    let image = jobscout::plugins::types::Payload::Bytes(jobscout::plugins::types::Blob {
+        media_type: "image/png".to_string(),
+        data: vec![0x89, b'P', b'N', b'G'],
+    });
+    for _ in 0..4 {
+        let refused = host.process("upper", &image).await.unwrap_err();
+        assert!(
+            matches!(
+                &refused,
+                jobscout::plugins::PluginError::Processor {
+                    error: jobscout::plugins::types::ProcessorError::UnsupportedInput(_),
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(host.status("upper").unwrap().state, PluginState::Loaded);
+    let upper = host
+        .process(
+            "upper",
+            &jobscout::plugins::types::Payload::Text("ok".to_string()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&upper, jobscout::plugins::types::Payload::Text(text) if text == "OK"),
+        "{upper:?}"
+    );
+}

@@ -47,6 +47,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub shutdown_grace: Duration,
     pub jobs_cache_ttl: Duration,
+    /// How long past its TTL a cached response may be served while it is recomputed.
+    pub jobs_cache_stale: Duration,
 
     // --- observability ---
     pub log_format: LogFormat,
@@ -92,6 +94,8 @@ pub struct Settings {
     pub plugins_file: PathBuf,
     pub plugin_cache_dir: PathBuf,
     pub egress_allow_local: Vec<String>,
+    /// Requests in flight to one host, summed over every plugin.
+    pub egress_host_concurrency: u32,
 
     // --- users and rate limits ---
     /// HS256 secret of the Supabase project: access tokens are then verified locally.
@@ -196,6 +200,12 @@ impl Settings {
                 0,
                 3_600_000,
             )),
+            jobs_cache_stale: Duration::from_millis(src.number(
+                "jobs_cache_stale_ms",
+                60_000,
+                0,
+                3_600_000,
+            )),
             log_format,
             log_level: src.string("log", "info"),
             cors_origins,
@@ -261,6 +271,7 @@ impl Settings {
                 src.string("plugin_cache_dir", ".jobscout-cache/plugins"),
             )),
             egress_allow_local: src.list("egress_allow_local", &[]),
+            egress_host_concurrency: src.number("egress_host_concurrency", 4, 1, 256),
             supabase_jwt_secret: src.optional_string("supabase_jwt_secret"),
             supabase_jwks_url: http_url(src, "supabase_jwks_url"),
             supabase_timeout: Duration::from_millis(src.number(
@@ -364,6 +375,10 @@ impl Settings {
                 self.jobs_cache_ttl.as_millis().to_string(),
             ),
             (
+                "JOBS_CACHE_STALE_MS",
+                self.jobs_cache_stale.as_millis().to_string(),
+            ),
+            (
                 "LOG_FORMAT",
                 format!("{:?}", self.log_format).to_lowercase(),
             ),
@@ -455,6 +470,10 @@ impl Settings {
                 self.plugin_cache_dir.display().to_string(),
             ),
             ("EGRESS_ALLOW_LOCAL", self.egress_allow_local.join(",")),
+            (
+                "EGRESS_HOST_CONCURRENCY",
+                self.egress_host_concurrency.to_string(),
+            ),
             ("SUPABASE_JWT_SECRET", mask(&self.supabase_jwt_secret)),
             (
                 "SUPABASE_JWKS_URL",

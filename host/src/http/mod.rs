@@ -64,7 +64,7 @@ impl AppState {
         plugins: Arc<PluginHost>,
         telemetry: Telemetry,
     ) -> Self {
-        let cache = ResponseCache::new(settings.jobs_cache_ttl);
+        let cache = ResponseCache::new(settings.jobs_cache_ttl, settings.jobs_cache_stale);
         let scrapes = crate::pipeline::service::ScrapeService::new(
             settings.clone(),
             db.clone(),

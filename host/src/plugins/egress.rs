@@ -235,6 +235,17 @@ pub struct FetchedResponse {
     pub final_url: String,
 }
 
+/// A permit of `gate`, waiting at most `budget`.
+async fn acquire(
+    gate: &Arc<Semaphore>,
+    budget: Duration,
+) -> Result<tokio::sync::OwnedSemaphorePermit, FetchFailure> {
+    tokio::time::timeout(budget, gate.clone().acquire_owned())
+        .await
+        .map_err(|_| FetchFailure::Timeout)?
+        .map_err(|_| FetchFailure::Network("host gate closed".to_string()))
+}
+
 /// What one plugin may do; built from its plugins.toml entry.
 #[derive(Debug, Clone)]
 pub struct FetchRules {
@@ -246,17 +257,31 @@ pub struct FetchRules {
     pub min_fetch_interval: Duration,
 }
 
+/// Requests in flight to one host from any plugin, unless set otherwise.
+pub const DEFAULT_HOST_CONCURRENCY: u32 = 4;
+
+/// One plugin's share of one host: its own concurrency limit.
+struct PluginGate {
+    in_flight: Arc<Semaphore>,
+}
+
+/// One host as every plugin (and the host itself) sees it: a shared concurrency
+/// limit and the time of the last request started, so two plugins calling the same
+/// site together are as polite as one.
 struct HostGate {
     in_flight: Arc<Semaphore>,
-    next_start: tokio::sync::Mutex<Instant>,
+    last_start: tokio::sync::Mutex<Option<Instant>>,
 }
 
 /// The shared HTTP client and per-host politeness state.
 pub struct Egress {
     client: reqwest::Client,
     allowance: Arc<LocalAllowance>,
-    /// Keyed by (plugin id, host): politeness is per plugin per host.
-    gates: Mutex<HashMap<(String, String), Arc<HostGate>>>,
+    /// Keyed by (plugin id, host): each plugin's own concurrency per host.
+    plugin_gates: Mutex<HashMap<(String, String), Arc<PluginGate>>>,
+    /// Keyed by host: politeness shared by every plugin.
+    host_gates: Mutex<HashMap<String, Arc<HostGate>>>,
+    host_concurrency: u32,
 }
 
 impl std::fmt::Debug for Egress {
@@ -285,8 +310,16 @@ impl Egress {
         Ok(Egress {
             client,
             allowance,
-            gates: Mutex::new(HashMap::new()),
+            plugin_gates: Mutex::new(HashMap::new()),
+            host_gates: Mutex::new(HashMap::new()),
+            host_concurrency: DEFAULT_HOST_CONCURRENCY,
         })
+    }
+
+    /// At most `limit` requests in flight to one host, summed over every plugin.
+    pub fn with_host_concurrency(mut self, limit: u32) -> Egress {
+        self.host_concurrency = limit.max(1);
+        self
     }
 
     /// Checks one URL against the rules: scheme, declared host, literal address.
@@ -335,20 +368,31 @@ impl Egress {
         Ok(())
     }
 
-    fn gate(&self, rules: &FetchRules, host: &str) -> Arc<HostGate> {
-        let mut gates = self
-            .gates
+    fn gates(&self, rules: &FetchRules, host: &str) -> (Arc<PluginGate>, Arc<HostGate>) {
+        let plugin_gate = self
+            .plugin_gates
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        gates
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
             .entry((rules.plugin_id.clone(), host.to_string()))
             .or_insert_with(|| {
-                Arc::new(HostGate {
+                Arc::new(PluginGate {
                     in_flight: Arc::new(Semaphore::new(rules.host_concurrency.max(1) as usize)),
-                    next_start: tokio::sync::Mutex::new(Instant::now()),
                 })
             })
-            .clone()
+            .clone();
+        let host_gate = self
+            .host_gates
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(host.to_string())
+            .or_insert_with(|| {
+                Arc::new(HostGate {
+                    in_flight: Arc::new(Semaphore::new(self.host_concurrency as usize)),
+                    last_start: tokio::sync::Mutex::new(None),
+                })
+            })
+            .clone();
+        (plugin_gate, host_gate)
     }
 
     /// Sends `request` under `rules`, following up to five redirects, each re-checked.
@@ -422,29 +466,29 @@ impl Egress {
         deadline: Instant,
     ) -> Result<reqwest::Response, FetchFailure> {
         let host = url.host_str().unwrap_or_default().to_string();
-        let gate = self.gate(rules, &host);
+        let (plugin_gate, host_gate) = self.gates(rules, &host);
         let remaining = |now: Instant| {
             deadline
                 .saturating_duration_since(now)
                 .min(rules.fetch_timeout)
         };
-        let _permit = tokio::time::timeout(
-            remaining(Instant::now()),
-            gate.in_flight.clone().acquire_owned(),
-        )
-        .await
-        .map_err(|_| FetchFailure::Timeout)?
-        .map_err(|_| FetchFailure::Network("host gate closed".to_string()))?;
+        // The plugin's own share first, so one plugin cannot hold every host permit.
+        let _plugin_permit = acquire(&plugin_gate.in_flight, remaining(Instant::now())).await?;
+        let _host_permit = acquire(&host_gate.in_flight, remaining(Instant::now())).await?;
         {
-            let mut next_start = gate.next_start.lock().await;
-            let now = Instant::now();
-            if *next_start > now {
-                if *next_start >= deadline {
-                    return Err(FetchFailure::Timeout);
+            // Spacing is the caller's own interval since the last request any plugin
+            // started to this host.
+            let mut last_start = host_gate.last_start.lock().await;
+            if let Some(next_start) = last_start.map(|last| last + rules.min_fetch_interval) {
+                let now = Instant::now();
+                if next_start > now {
+                    if next_start >= deadline {
+                        return Err(FetchFailure::Timeout);
+                    }
+                    tokio::time::sleep(next_start - now).await;
                 }
-                tokio::time::sleep(*next_start - now).await;
             }
-            *next_start = Instant::now() + rules.min_fetch_interval;
+            *last_start = Some(Instant::now());
         }
         let mut builder = self
             .client

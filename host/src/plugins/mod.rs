@@ -115,6 +115,7 @@ pub struct PluginHost {
     runtime: OnceLock<Result<Runtime, String>>,
     plugin_cache_dir: PathBuf,
     egress_allow_local: Vec<String>,
+    egress_host_concurrency: u32,
     plugins_file: PathBuf,
     options: HostOptions,
     slots: RwLock<BTreeMap<String, Slot>>,
@@ -155,6 +156,7 @@ impl PluginHost {
             runtime: OnceLock::new(),
             plugin_cache_dir: settings.plugin_cache_dir.clone(),
             egress_allow_local: settings.egress_allow_local.clone(),
+            egress_host_concurrency: settings.egress_host_concurrency,
             plugins_file: settings.plugins_file.clone(),
             options,
             slots: RwLock::new(BTreeMap::new()),
@@ -184,7 +186,10 @@ impl PluginHost {
                 engine::build(Some(&self.plugin_cache_dir))
                     .and_then(|(engine, cache)| {
                         engine::start_epoch_ticker(&engine);
-                        let egress = Arc::new(egress::Egress::new(&self.egress_allow_local)?);
+                        let egress = Arc::new(
+                            egress::Egress::new(&self.egress_allow_local)?
+                                .with_host_concurrency(self.egress_host_concurrency),
+                        );
                         Runtime::new(engine, cache, egress)
                     })
                     .map_err(|error| {
@@ -340,8 +345,16 @@ impl PluginHost {
                 Ok(value)
             }
             Err(failure) => {
-                // A plugin refusing a query it cannot serve is not unhealthy.
-                let counts = !matches!(failure, CallFailure::Source(SourceError::InvalidQuery(_)));
+                // A plugin refusing input it cannot serve (a bad query, a broken
+                // document a user uploaded) is not unhealthy: only its own failures
+                // count towards pausing it, or a few bad uploads would pause it for all.
+                let counts = !matches!(
+                    failure,
+                    CallFailure::Source(SourceError::InvalidQuery(_))
+                        | CallFailure::Processor(
+                            ProcessorError::InvalidInput(_) | ProcessorError::UnsupportedInput(_)
+                        )
+                );
                 let message = failure.to_string();
                 stats.record(elapsed, Err((&message, counts)), &self.options.breaker);
                 if let Some(paused) = stats.paused_for(Instant::now()) {
