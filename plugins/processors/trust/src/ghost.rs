@@ -11,7 +11,7 @@ use crate::evidence::Evidence;
 use crate::input::TrustInput;
 use crate::quality::Quality;
 use crate::report::Level;
-use crate::text::{self, Cue, CueSet};
+use crate::text::{self, cue, CueSet};
 
 const PHRASE_POINTS: u32 = 10;
 const GENERIC_POINTS: u32 = 15;
@@ -32,84 +32,63 @@ pub struct GhostFindings {
 /// Wording of evergreen and pipeline postings that fill no specific seat.
 static GHOST_PHRASES: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "always hiring",
-            pattern: r"always\s+(?:hiring|recruiting)|(?:we(?:'re|\s+are)\s+)?always\s+looking\s+for",
-        },
-        Cue {
-            label: "talent pool",
-            pattern: r"talent\s+(?:pool|pipeline|community|network)|(?:candidate|hiring)\s+pipeline|pipeline\s+of\s+(?:candidates|talent)",
-        },
-        Cue {
-            label: "future opportunities",
-            pattern: r"future\s+(?:opportunities|openings|roles|vacancies|positions|needs)",
-        },
-        Cue {
-            label: "general application",
-            pattern: r"(?:general|open|speculative|unsolicited)\s+applications?",
-        },
-        Cue {
-            label: "evergreen",
-            pattern: r"evergreen\s+(?:role|position|requisition|posting|opening)",
-        },
-        Cue {
-            label: "no current openings",
-            pattern: r"no\s+(?:current|immediate)\s+(?:openings|vacancies)|not\s+(?:currently|actively)\s+hiring",
-        },
-        Cue {
-            label: "kept on file",
-            pattern: r"(?:keep|kept|hold)\s+(?:your\s+)?(?:cv|resume|résumé|application|details)\s+on\s+file",
-        },
+        cue(
+            "always hiring",
+            r"always\s+(?:hiring|recruiting)|(?:we(?:'re|\s+are)\s+)?always\s+looking\s+for",
+        ),
+        cue(
+            "talent pool",
+            r"talent\s+(?:pool|pipeline|community|network)|(?:candidate|hiring)\s+pipeline|pipeline\s+of\s+(?:candidates|talent)",
+        ),
+        cue(
+            "future opportunities",
+            r"future\s+(?:opportunities|openings|roles|vacancies|positions|needs)",
+        ),
+        cue(
+            "general application",
+            r"(?:general|open|speculative|unsolicited)\s+applications?",
+        ),
+        cue(
+            "evergreen",
+            r"evergreen\s+(?:role|position|requisition|posting|opening)",
+        ),
+        cue(
+            "no current openings",
+            r"no\s+(?:current|immediate)\s+(?:openings|vacancies)|not\s+(?:currently|actively)\s+hiring",
+        ),
+        cue(
+            "kept on file",
+            r"(?:keep|kept|hold)\s+(?:your\s+)?(?:cv|resume|résumé|application|details)\s+on\s+file",
+        ),
     ])
 });
 
 /// Clichés that say nothing about the job.
 static GENERIC_PHRASES: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "fast-paced environment",
-            pattern: r"fast[\s-]paced\s+(?:environment|team|company|startup)",
-        },
-        Cue {
-            label: "team player",
-            pattern: r"team\s+player",
-        },
-        Cue {
-            label: "self-starter",
-            pattern: r"self[\s-]starter",
-        },
-        Cue {
-            label: "dynamic team",
-            pattern: r"dynamic\s+(?:team|environment|company)",
-        },
-        Cue {
-            label: "exciting opportunity",
-            pattern: r"exciting\s+opportunit(?:y|ies)|great\s+opportunity",
-        },
-        Cue {
-            label: "rockstar",
-            pattern: r"rock\s?stars?|ninjas?|gurus?",
-        },
-        Cue {
-            label: "wear many hats",
-            pattern: r"wear\s+many\s+hats",
-        },
-        Cue {
-            label: "work hard, play hard",
-            pattern: r"work\s+hard,?\s+play\s+hard",
-        },
-        Cue {
-            label: "other duties as assigned",
-            pattern: r"other\s+duties\s+as\s+assigned|various\s+(?:tasks|duties)",
-        },
-        Cue {
-            label: "growing company",
-            pattern: r"(?:fast[\s-])?growing\s+company",
-        },
-        Cue {
-            label: "results-driven",
-            pattern: r"results[\s-]driven|go[\s-]getter|hit\s+the\s+ground\s+running",
-        },
+        cue(
+            "fast-paced environment",
+            r"fast[\s-]paced\s+(?:environment|team|company|startup)",
+        ),
+        cue("team player", r"team\s+player"),
+        cue("self-starter", r"self[\s-]starter"),
+        cue("dynamic team", r"dynamic\s+(?:team|environment|company)"),
+        cue(
+            "exciting opportunity",
+            r"exciting\s+opportunit(?:y|ies)|great\s+opportunity",
+        ),
+        cue("rockstar", r"rock\s?stars?|ninjas?|gurus?"),
+        cue("wear many hats", r"wear\s+many\s+hats"),
+        cue("work hard, play hard", r"work\s+hard,?\s+play\s+hard"),
+        cue(
+            "other duties as assigned",
+            r"other\s+duties\s+as\s+assigned|various\s+(?:tasks|duties)",
+        ),
+        cue("growing company", r"(?:fast[\s-])?growing\s+company"),
+        cue(
+            "results-driven",
+            r"results[\s-]driven|go[\s-]getter|hit\s+the\s+ground\s+running",
+        ),
     ])
 });
 

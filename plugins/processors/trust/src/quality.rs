@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::text::{self, Cue, CueSet};
+use crate::text::{self, cue, CueSet};
 
 const EMPTY_PENALTY: u32 = 25;
 const ENCODED_PENALTY: u32 = 18;
@@ -30,56 +30,53 @@ pub struct Quality {
 /// Wording that states what the job needs.
 static REQUIREMENT_HINTS: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "requirements",
-            pattern: r"requirements?|qualifications?|must[\s-]haves?|nice[\s-]to[\s-]haves?",
-        },
-        Cue {
-            label: "responsibilities",
-            pattern: r"responsibilities|what\s+you(?:'ll|\s+will)\s+(?:do|work\s+on|own)|day[\s-]to[\s-]day",
-        },
-        Cue {
-            label: "you have",
-            pattern: r"you\s+(?:have|bring|possess|will\s+need)|we(?:'re|\s+are)\s+looking\s+for\s+(?:someone|a\s+candidate|people)\s+(?:with|who)",
-        },
-        Cue {
-            label: "years of experience",
-            pattern: r"(?:\d+|one|two|three|four|five|six|seven|eight|ten)\s*\+?\s*(?:years?|yrs?)(?:\s+of)?(?:\s+\w+){0,3}\s+experience",
-        },
-        Cue {
-            label: "experience with",
-            pattern: r"(?:experience|expertise)\s+(?:with|in|building|designing|running)",
-        },
-        Cue {
-            label: "degree",
-            pattern: r"(?:bachelor|master|phd|doctorate)(?:'s)?|degree\s+in",
-        },
-        Cue {
-            label: "proficiency",
-            pattern: r"(?:proficien(?:t|cy)|fluen(?:t|cy)|familiar(?:ity)?)\s+(?:in|with)|knowledge\s+of|understanding\s+of",
-        },
-        Cue {
-            label: "skills",
-            pattern: r"skills?",
-        },
+        cue(
+            "requirements",
+            r"requirements?|qualifications?|must[\s-]haves?|nice[\s-]to[\s-]haves?",
+        ),
+        cue(
+            "responsibilities",
+            r"responsibilities|what\s+you(?:'ll|\s+will)\s+(?:do|work\s+on|own)|day[\s-]to[\s-]day",
+        ),
+        cue(
+            "you have",
+            r"you\s+(?:have|bring|possess|will\s+need)|we(?:'re|\s+are)\s+looking\s+for\s+(?:someone|a\s+candidate|people)\s+(?:with|who)",
+        ),
+        cue(
+            "years of experience",
+            r"(?:\d+|one|two|three|four|five|six|seven|eight|ten)\s*\+?\s*(?:years?|yrs?)(?:\s+of)?(?:\s+\w+){0,3}\s+experience",
+        ),
+        cue(
+            "experience with",
+            r"(?:experience|expertise)\s+(?:with|in|building|designing|running)",
+        ),
+        cue(
+            "degree",
+            r"(?:bachelor|master|phd|doctorate)(?:'s)?|degree\s+in",
+        ),
+        cue(
+            "proficiency",
+            r"(?:proficien(?:t|cy)|fluen(?:t|cy)|familiar(?:ity)?)\s+(?:in|with)|knowledge\s+of|understanding\s+of",
+        ),
+        cue("skills", r"skills?"),
     ])
 });
 
 /// Text of a bot check or error page rather than a posting.
 static BOT_CHECK: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "human check",
-            pattern: r"verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot|captcha|checking\s+your\s+browser",
-        },
-        Cue {
-            label: "javascript wall",
-            pattern: r"enable\s+javascript|javascript\s+is\s+(?:disabled|required)",
-        },
-        Cue {
-            label: "error page",
-            pattern: r"access\s+denied|cloudflare\s+ray\s+id|403\s+forbidden|page\s+not\s+found",
-        },
+        cue(
+            "human check",
+            r"verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot|captcha|checking\s+your\s+browser",
+        ),
+        cue(
+            "javascript wall",
+            r"enable\s+javascript|javascript\s+is\s+(?:disabled|required)",
+        ),
+        cue(
+            "error page",
+            r"access\s+denied|cloudflare\s+ray\s+id|403\s+forbidden|page\s+not\s+found",
+        ),
     ])
 });
 

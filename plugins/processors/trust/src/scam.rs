@@ -13,7 +13,7 @@ use crate::hosts;
 use crate::input::TrustInput;
 use crate::messaging;
 use crate::report::Level;
-use crate::text::{self, Cue, CueSet};
+use crate::text::{self, cue, CueSet};
 
 const KEYWORD_POINTS: u32 = 5;
 const PATTERN_POINTS: u32 = 10;
@@ -37,160 +37,109 @@ pub struct ScamFindings {
 
 static KEYWORDS: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "make money",
-            pattern: r"make\s+(?:easy\s+|quick\s+)?money",
-        },
-        Cue {
-            label: "easy money",
-            pattern: r"(?:easy|quick|fast)\s+(?:money|cash)",
-        },
-        Cue {
-            label: "get rich",
-            pattern: r"get\s+rich",
-        },
-        Cue {
-            label: "financial freedom",
-            pattern: r"financial\s+freedom",
-        },
-        Cue {
-            label: "unlimited earnings",
-            pattern: r"unlimited\s+(?:earnings?|income|earning\s+potential)",
-        },
-        Cue {
-            label: "be your own boss",
-            pattern: r"be\s+your\s+own\s+boss",
-        },
-        Cue {
-            label: "no experience needed",
-            pattern: r"no\s+(?:prior\s+)?experience\s+(?:needed|required|necessary)",
-        },
-        Cue {
-            label: "wire transfer",
-            pattern: r"wire\s+transfers?",
-        },
-        Cue {
-            label: "Western Union",
-            pattern: r"western\s+union",
-        },
-        Cue {
-            label: "MoneyGram",
-            pattern: r"money\s?gram",
-        },
-        Cue {
-            label: "gift card",
-            pattern: r"gift\s+cards?",
-        },
-        Cue {
-            label: "crypto",
-            pattern: r"crypto",
-        },
-        Cue {
-            label: "bitcoin",
-            pattern: r"bitcoin",
-        },
-        Cue {
-            label: "investment opportunity",
-            pattern: r"investment\s+opportunit(?:y|ies)",
-        },
-        Cue {
-            label: "reshipping",
-            pattern: r"re-?shipping|package\s+forwarding",
-        },
-        Cue {
-            label: "earn per day",
-            pattern: r"earn\s+(?:up\s+to\s+)?\$?\d[\d,]*\s*(?:\$|usd|dollars)?\s*(?:per|a|/)\s*(?:day|hour|week)",
-        },
-        Cue {
-            label: "weekly payout",
-            pattern: r"(?:daily|weekly)\s+pay-?outs?",
-        },
-        Cue {
-            label: "guaranteed income",
-            pattern: r"guaranteed\s+(?:income|earnings|pay)",
-        },
+        cue("make money", r"make\s+(?:easy\s+|quick\s+)?money"),
+        cue("easy money", r"(?:easy|quick|fast)\s+(?:money|cash)"),
+        cue("get rich", r"get\s+rich"),
+        cue("financial freedom", r"financial\s+freedom"),
+        cue(
+            "unlimited earnings",
+            r"unlimited\s+(?:earnings?|income|earning\s+potential)",
+        ),
+        cue("be your own boss", r"be\s+your\s+own\s+boss"),
+        cue(
+            "no experience needed",
+            r"no\s+(?:prior\s+)?experience\s+(?:needed|required|necessary)",
+        ),
+        cue("wire transfer", r"wire\s+transfers?"),
+        cue("Western Union", r"western\s+union"),
+        cue("MoneyGram", r"money\s?gram"),
+        cue("gift card", r"gift\s+cards?"),
+        cue("crypto", r"crypto"),
+        cue("bitcoin", r"bitcoin"),
+        cue(
+            "investment opportunity",
+            r"investment\s+opportunit(?:y|ies)",
+        ),
+        cue("reshipping", r"re-?shipping|package\s+forwarding"),
+        cue(
+            "earn per day",
+            r"earn\s+(?:up\s+to\s+)?\$?\d[\d,]*\s*(?:\$|usd|dollars)?\s*(?:per|a|/)\s*(?:day|hour|week)",
+        ),
+        cue("weekly payout", r"(?:daily|weekly)\s+pay-?outs?"),
+        cue("guaranteed income", r"guaranteed\s+(?:income|earnings|pay)"),
     ])
 });
 
 /// Off-platform contact: employers rarely recruit over messaging apps.
 static CONTACT_APPS: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "WhatsApp",
-            pattern: r"whats\s?app",
-        },
-        Cue {
-            label: "Telegram",
-            pattern: r"telegram",
-        },
+        cue("WhatsApp", r"whats\s?app"),
+        cue("Telegram", r"telegram"),
         // "Signal" is also an everyday word: only the app in context counts.
-        Cue {
-            label: "Signal",
-            pattern: r"(?:on|via|through|over|using)\s+signal|signal\s+(?:app|messenger)",
-        },
-        Cue {
-            label: "Google Hangouts",
-            pattern: r"google\s+hangouts?",
-        },
+        cue(
+            "Signal",
+            r"(?:on|via|through|over|using)\s+signal|signal\s+(?:app|messenger)",
+        ),
+        cue("Google Hangouts", r"google\s+hangouts?"),
     ])
 });
 
 /// Other recruitment-scam patterns; the label completes "Mentions …".
 static PATTERNS: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "an interview held by text chat",
-            pattern: r"(?:text|chat)[\s-]+based\s+interview|interview\w*\s+(?:\w+\s+){0,3}(?:via|over|by|through)\s+(?:text|chat|instant\s+messag\w*)",
-        },
-        Cue {
-            label: "hiring without an interview",
-            pattern: r"no\s+interviews?(?:\s+(?:needed|required))?|hired\s+(?:on\s+the\s+spot|immediately|same\s+day)",
-        },
-        Cue {
-            label: "sending bank or identity details",
-            pattern: r"(?:send|provide|share|submit)\s+(?:us\s+)?(?:your\s+)?(?:social\s+security\s+number|ssn|bank\s+(?:account\s+)?(?:details|information|number)|credit\s+card|passport\s+(?:copy|scan))",
-        },
+        cue(
+            "an interview held by text chat",
+            r"(?:text|chat)[\s-]+based\s+interview|interview\w*\s+(?:\w+\s+){0,3}(?:via|over|by|through)\s+(?:text|chat|instant\s+messag\w*)",
+        ),
+        cue(
+            "hiring without an interview",
+            r"no\s+interviews?(?:\s+(?:needed|required))?|hired\s+(?:on\s+the\s+spot|immediately|same\s+day)",
+        ),
+        cue(
+            "sending bank or identity details",
+            r"(?:send|provide|share|submit)\s+(?:us\s+)?(?:your\s+)?(?:social\s+security\s+number|ssn|bank\s+(?:account\s+)?(?:details|information|number)|credit\s+card|passport\s+(?:copy|scan))",
+        ),
     ])
 });
 
 /// The applicant is asked to pay.
 static FEES: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "upfront fee",
-            pattern: r"(?:up[\s-]?front|advance)\s+(?:fees?|payments?)",
-        },
-        Cue {
-            label: "application fee",
-            pattern: r"(?:application|registration|training|processing|onboarding|enrol?lment|placement|starter[\s-]kit|equipment)\s+(?:fees?|deposit)",
-        },
-        Cue {
-            label: "pay a fee",
-            pattern: r"pay\s+(?:a|an|the)?\s*(?:small\s+|one[\s-]time\s+|refundable\s+)*(?:fee|deposit)",
-        },
+        cue(
+            "upfront fee",
+            r"(?:up[\s-]?front|advance)\s+(?:fees?|payments?)",
+        ),
+        cue(
+            "application fee",
+            r"(?:application|registration|training|processing|onboarding|enrol?lment|placement|starter[\s-]kit|equipment)\s+(?:fees?|deposit)",
+        ),
+        cue(
+            "pay a fee",
+            r"pay\s+(?:a|an|the)?\s*(?:small\s+|one[\s-]time\s+|refundable\s+)*(?:fee|deposit)",
+        ),
         // Only when the applicant pays: "we pay for your training" is a perk.
-        Cue {
-            label: "pay for your training",
-            pattern: r"(?:you(?:'ll|\s+will|\s+must|\s+need\s+to|\s+have\s+to|\s+are\s+required\s+to)?|must|required\s+to)\s+pay\s+for\s+(?:your\s+)?(?:own\s+)?(?:training|equipment|starter\s+kit|background\s+check|certification)",
-        },
+        cue(
+            "pay for your training",
+            r"(?:you(?:'ll|\s+will|\s+must|\s+need\s+to|\s+have\s+to|\s+are\s+required\s+to)?|must|required\s+to)\s+pay\s+for\s+(?:your\s+)?(?:own\s+)?(?:training|equipment|starter\s+kit|background\s+check|certification)",
+        ),
     ])
 });
 
 /// The applicant is asked to move money (fake-cheque and gift-card scams).
 static MONEY_TRANSFERS: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "send money",
-            pattern: r"you(?:'ll|\s+(?:will|must|need|have|would|should|are|be|asked|required|to))*\s+(?:send|transfer|wire|forward|remit)\s+(?:(?:the|some|back|us|it|remaining)\s+)*(?:money|funds|payments?|balance)",
-        },
-        Cue {
-            label: "cash a cheque",
-            pattern: r"(?:deposit|cash)\s+(?:a|the|this|our)\s+(?:cheque|check)",
-        },
-        Cue {
-            label: "buy gift cards",
-            pattern: r"(?:buy|purchase)\s+(?:\w+\s+){0,2}(?:gift|itunes|prepaid|steam)\s+cards?",
-        },
+        cue(
+            "send money",
+            r"you(?:'ll|\s+(?:will|must|need|have|would|should|are|be|asked|required|to))*\s+(?:send|transfer|wire|forward|remit)\s+(?:(?:the|some|back|us|it|remaining)\s+)*(?:money|funds|payments?|balance)",
+        ),
+        cue(
+            "cash a cheque",
+            r"(?:deposit|cash)\s+(?:a|the|this|our)\s+(?:cheque|check)",
+        ),
+        cue(
+            "buy gift cards",
+            r"(?:buy|purchase)\s+(?:\w+\s+){0,2}(?:gift|itunes|prepaid|steam)\s+cards?",
+        ),
     ])
 });
 

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use crate::evidence::Evidence;
 use crate::ghost::age_in_days;
 use crate::input::TrustInput;
-use crate::text::{self, Cue, CueSet};
+use crate::text::{self, cue, CueSet};
 
 pub struct StalenessFindings {
     pub score: u32,
@@ -20,26 +20,26 @@ pub struct StalenessFindings {
 /// Wording that says applications are no longer taken.
 static CLOSED: LazyLock<CueSet> = LazyLock::new(|| {
     CueSet::new(&[
-        Cue {
-            label: "no longer accepting applications",
-            pattern: r"no\s+longer\s+(?:accepting|taking|receiving)\s+applications",
-        },
-        Cue {
-            label: "position filled",
-            pattern: r"(?:position|role|job|vacancy|opening)\s+(?:has\s+(?:already\s+)?been|is\s+(?:now\s+)?)\s*filled",
-        },
-        Cue {
-            label: "posting closed",
-            pattern: r"(?:job|posting|position|vacancy|listing|opening|role)\s+(?:has\s+)?(?:expired|closed|is\s+closed)",
-        },
-        Cue {
-            label: "no longer available",
-            pattern: r"(?:job|position|posting|listing|vacancy|role)\s+is\s+no\s+longer\s+(?:available|open|active)",
-        },
-        Cue {
-            label: "applications closed",
-            pattern: r"applications?\s+(?:are|is|have|has)\s+(?:now\s+)?closed",
-        },
+        cue(
+            "no longer accepting applications",
+            r"no\s+longer\s+(?:accepting|taking|receiving)\s+applications",
+        ),
+        cue(
+            "position filled",
+            r"(?:position|role|job|vacancy|opening)\s+(?:has\s+(?:already\s+)?been|is\s+(?:now\s+)?)\s*filled",
+        ),
+        cue(
+            "posting closed",
+            r"(?:job|posting|position|vacancy|listing|opening|role)\s+(?:has\s+)?(?:expired|closed|is\s+closed)",
+        ),
+        cue(
+            "no longer available",
+            r"(?:job|position|posting|listing|vacancy|role)\s+is\s+no\s+longer\s+(?:available|open|active)",
+        ),
+        cue(
+            "applications closed",
+            r"applications?\s+(?:are|is|have|has)\s+(?:now\s+)?closed",
+        ),
     ])
 });
 

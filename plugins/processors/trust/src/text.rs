@@ -17,6 +17,11 @@ pub struct Cue {
     pub pattern: &'static str,
 }
 
+/// Shorthand for the cue tables.
+pub const fn cue(label: &'static str, pattern: &'static str) -> Cue {
+    Cue { label, pattern }
+}
+
 pub struct CueSet {
     cues: Vec<(&'static str, Regex)>,
 }
@@ -160,18 +165,9 @@ mod tests {
 
     fn cues() -> CueSet {
         CueSet::new(&[
-            Cue {
-                label: "crypto",
-                pattern: r"crypto",
-            },
-            Cue {
-                label: "upfront fee",
-                pattern: r"up[\s-]?front\s+fees?",
-            },
-            Cue {
-                label: "go",
-                pattern: r"go",
-            },
+            cue("crypto", r"crypto"),
+            cue("upfront fee", r"up[\s-]?front\s+fees?"),
+            cue("go", r"go"),
         ])
     }
 
