@@ -2,7 +2,8 @@
 //! resume-text tests and the host's upload tests read.
 //!
 //! Run: `cd plugins && cargo run -p jobscout-processor-resume-text --example make_documents`
-//! The output is deterministic, so a rerun leaves the committed files unchanged.
+//! The output is deterministic, so a rerun leaves the committed files unchanged,
+//! except the 16 arbitrary bytes lopdf randomises at the end of encrypted.pdf's `/U`.
 
 mod docx;
 mod hostile;

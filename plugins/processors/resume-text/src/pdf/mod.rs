@@ -10,7 +10,7 @@ use pdf_extract::{Document, MediaBox, Object, OutputDev, OutputError, Transform}
 use crate::text::TextBuilder;
 use crate::{ExtractError, Extracted, Format, Limits, MAX_INFLATED_MIB_KEY};
 
-pub use layout::Glyph;
+use layout::Glyph;
 
 /// Fewer letters and digits than this in the whole file: no text layer.
 const MIN_TEXT_CHARS: usize = 20;
