@@ -370,3 +370,62 @@ fn append_to_cell(table: &mut Table, text: &str) {
         cell.push_str(text);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = r#"<w:document xmlns:w="urn:w"><w:body>"#;
+
+    fn xml(body: &str) -> Vec<u8> {
+        format!("{HEAD}{body}</w:body></w:document>").into_bytes()
+    }
+
+    #[test]
+    fn inflation_past_the_cap_is_refused_while_reading() {
+        // A document honest about nothing: the zip reader would stream all of it.
+        let body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>".repeat(2000);
+        let limits = Limits {
+            max_inflated_bytes: 16 << 10,
+            ..Limits::default()
+        };
+        let error = read_document(xml(&body).as_slice(), &limits).unwrap_err();
+        assert!(error.message().contains("max_inflated_mib"), "{error}");
+        assert!(read_document(xml(&body).as_slice(), &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn one_huge_text_node_is_refused_before_it_is_buffered() {
+        let body = format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "a".repeat(3 << 20));
+        let error = read_document(xml(&body).as_slice(), &Limits::default()).unwrap_err();
+        assert!(error.message().contains("without markup"), "{error}");
+    }
+
+    #[test]
+    fn fallback_copies_and_deleted_text_are_skipped() {
+        let body = r#"<w:p><w:r><w:t>Kept</w:t></w:r><w:ins><w:r><w:t> inserted</w:t></w:r></w:ins><w:del><w:r><w:delText> deleted</w:delText></w:r></w:del></w:p>
+            <w:p><mc:AlternateContent xmlns:mc="urn:mc"><mc:Choice><w:r><w:t>Box</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>Box copy</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>"#;
+        let extracted = read_document(xml(body).as_slice(), &Limits::default()).unwrap();
+        assert_eq!(extracted.text, "Kept inserted\n\nBox");
+    }
+
+    #[test]
+    fn breaks_tabs_symbols_and_numbering_off() {
+        let body = r#"<w:p><w:r><w:t>Jane</w:t><w:br/><w:t>Berlin</w:t><w:tab/><w:t>Remote</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>Not a list item</w:t></w:r></w:p>
+            <w:p><w:r><w:sym w:font="Symbol" w:char="F0B7"/><w:t>Glyph bullet</w:t></w:r></w:p>
+            <w:p><w:r><w:br w:type="page"/></w:r></w:p><w:p><w:r><w:t>Page two</w:t></w:r></w:p>"#;
+        let extracted = read_document(xml(body).as_slice(), &Limits::default()).unwrap();
+        assert_eq!(
+            extracted.text,
+            "Jane\nBerlin Remote\n\nNot a list item\n\n• Glyph bullet\n\nPage two"
+        );
+        assert_eq!(extracted.pages, 2);
+    }
+
+    #[test]
+    fn broken_xml_is_damaged() {
+        let error = read_document(&b"<w:document></w:body>"[..], &Limits::default()).unwrap_err();
+        assert!(error.message().contains("not well-formed"), "{error}");
+    }
+}
