@@ -1,6 +1,7 @@
 //! PDF: glyphs with their positions from `pdf-extract` (fonts, encodings,
 //! ToUnicode maps), then our own reading order (`layout`).
 
+mod check;
 mod layout;
 
 use std::io::Read;
@@ -12,8 +13,9 @@ use crate::{ExtractError, Extracted, Format, Limits, MAX_INFLATED_MIB_KEY};
 
 use layout::Glyph;
 
-/// Fewer letters and digits than this in the whole file: no text layer.
-const MIN_TEXT_CHARS: usize = 20;
+/// Fewer letters and digits than this per page: no text layer (a scan with
+/// page numbers or a stamp still counts as one).
+const MIN_TEXT_CHARS_PER_PAGE: usize = 20;
 
 fn unreadable() -> ExtractError {
     ExtractError::Invalid(
@@ -39,6 +41,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         return Err(unreadable());
     }
     check_inflated_size(&document, limits)?;
+    check::check(&document).map_err(|_| unreadable())?;
     let mut collector = Collector::default();
     pdf_extract::output_doc(&document, &mut collector).map_err(|_| unreadable())?;
     let mut text = TextBuilder::new(limits.max_text_bytes);
@@ -46,7 +49,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         text.paragraph();
         layout::write_page(page, &mut text)?;
     }
-    if text.alphanumeric_count() < MIN_TEXT_CHARS {
+    if text.alphanumeric_count() < MIN_TEXT_CHARS_PER_PAGE * pages as usize {
         return Err(ExtractError::Invalid(
             "This PDF has no selectable text (it looks like a scan or an image of the resume); \
              export the resume from your editor as a PDF with text, or upload it as DOCX."
