@@ -26,7 +26,7 @@ fn unreadable() -> ExtractError {
 }
 
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
-    let document = Document::load_mem(bytes).map_err(|_| unreadable())?;
+    let mut document = Document::load_mem(bytes).map_err(|_| unreadable())?;
     // lopdf decrypts files whose user password is empty (permission-only
     // protection) while loading and drops /Encrypt; what is left needs a password.
     if document.trailer.get(b"Encrypt").is_ok() {
@@ -40,6 +40,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
     if pages == 0 {
         return Err(unreadable());
     }
+    drop_images(&mut document);
     check_inflated_size(&document, limits)?;
     check::check(&document).map_err(|_| unreadable())?;
     let mut collector = Collector::default();
@@ -61,6 +62,25 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         pages,
         format: Format::Pdf,
     })
+}
+
+/// Empties image XObjects: they hold no text, and pdf-extract would inflate
+/// each one and run its pixels through the content-stream parser.
+fn drop_images(document: &mut Document) {
+    for object in document.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            let image = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(Object::as_name)
+                .is_ok_and(|subtype| subtype == b"Image");
+            if image {
+                stream.dict.remove(b"Filter");
+                stream.dict.remove(b"DecodeParms");
+                stream.set_content(Vec::new());
+            }
+        }
+    }
 }
 
 /// Inflates every Flate stream into a counting sink, together bounded by the
