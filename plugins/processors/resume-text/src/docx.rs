@@ -246,7 +246,9 @@ impl Walker {
                 }
             }
             "t" => self.in_text = true,
-            "tab" if !self.paragraphs.is_empty() => self.push_str("\t"),
+            // A tab character in a run; `w:tabs/w:tab` in paragraph properties
+            // are tab stops (they carry a position) and write nothing.
+            "tab" if attribute(element, "pos").is_none() => self.push_str("\t"),
             "br" => {
                 if attribute(element, "type").as_deref() == Some("page") {
                     self.page_breaks += 1;
