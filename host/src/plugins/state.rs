@@ -42,6 +42,7 @@ impl CallState {
         let limits = CallLimiter {
             memory_bytes: plugin.limits.memory_bytes,
             memory_denied: false,
+            peak_memory_bytes: 0,
         };
         let stdout = MemoryOutputPipe::new(plugin.limits.max_log_bytes);
         let stderr = MemoryOutputPipe::new(plugin.limits.max_log_bytes);
@@ -71,6 +72,11 @@ impl CallState {
         self.limits.memory_denied
     }
 
+    /// The largest linear memory the plugin held during this call (benchmarks).
+    pub fn peak_memory_bytes(&self) -> usize {
+        self.limits.peak_memory_bytes
+    }
+
     /// Writes what the plugin printed to the log, one event per line.
     pub fn flush_output(&self) {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
@@ -90,6 +96,8 @@ impl CallState {
 pub struct CallLimiter {
     memory_bytes: usize,
     memory_denied: bool,
+    /// High-water mark of granted linear memory (instantiation included).
+    peak_memory_bytes: usize,
 }
 
 impl wasmtime::ResourceLimiter for CallLimiter {
@@ -103,6 +111,7 @@ impl wasmtime::ResourceLimiter for CallLimiter {
             self.memory_denied = true;
             return Ok(false);
         }
+        self.peak_memory_bytes = self.peak_memory_bytes.max(desired);
         Ok(true)
     }
 
