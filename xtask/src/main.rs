@@ -1,8 +1,11 @@
 //! Project chores: `cargo xtask <command>`.
 //!
 //! - `build-plugins`: builds the plugins workspace (`plugins/`) for wasm32-wasip2
-//!   in release mode, installing the target with rustup when it is missing, and
-//!   prints where the `.wasm` files are.
+//!   in release mode, installing the target with rustup when it is missing, then
+//!   the Python plugins (`plugins/python/`, see `python.rs`), and prints where the
+//!   `.wasm` files are. `--rust-only` / `--python-only` build one half.
+
+mod python;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,9 +17,17 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 fn main() -> anyhow::Result<()> {
     let mut arguments = std::env::args().skip(1);
     match arguments.next().as_deref() {
-        Some("build-plugins") => build_plugins(),
+        Some("build-plugins") => {
+            let flag = arguments.next();
+            match flag.as_deref() {
+                None => build_plugins(true, true),
+                Some("--rust-only") => build_plugins(true, false),
+                Some("--python-only") => build_plugins(false, true),
+                Some(other) => bail!("unknown flag `{other}`; run `cargo xtask help`"),
+            }
+        }
         Some("help") | Some("--help") | None => {
-            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins   build plugins/ to {WASM_TARGET} (release) and list the .wasm files");
+            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins [--rust-only | --python-only]\n                  build plugins/ to {WASM_TARGET} (release), the Rust crates and the\n                  Python plugins (componentize-py in plugins/python/.venv), and list the .wasm files");
             Ok(())
         }
         Some(other) => bail!("unknown command `{other}`; run `cargo xtask help`"),
@@ -55,7 +66,31 @@ fn ensure_wasm_target() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build_plugins() -> anyhow::Result<()> {
+fn build_plugins(rust: bool, python: bool) -> anyhow::Result<()> {
+    let root = repository_root();
+    let out = root
+        .join("plugins")
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release");
+    if rust {
+        build_rust_plugins()?;
+    }
+    if python {
+        match python::build_all(&root, &out) {
+            Ok(_) => {}
+            // Without Python the Rust plugins are still usable: say what is
+            // missing and carry on, unless only the Python plugins were asked for.
+            Err(error) if rust && error.is::<python::PythonUnavailable>() => {
+                eprintln!("warning: the Python plugins were not built: {error}");
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    list_wasm(&out)
+}
+
+fn build_rust_plugins() -> anyhow::Result<()> {
     ensure_wasm_target()?;
     let plugins = repository_root().join("plugins");
     let target_dir = plugins.join("target");
@@ -76,8 +111,11 @@ fn build_plugins() -> anyhow::Result<()> {
             "building the plugins failed; to see the errors run: cd plugins && cargo build --release --target {WASM_TARGET}"
         );
     }
-    let out = target_dir.join(WASM_TARGET).join("release");
-    let mut wasm_files: Vec<PathBuf> = std::fs::read_dir(&out)
+    Ok(())
+}
+
+fn list_wasm(out: &Path) -> anyhow::Result<()> {
+    let mut wasm_files: Vec<PathBuf> = std::fs::read_dir(out)
         .with_context(|| format!("reading {}", out.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
