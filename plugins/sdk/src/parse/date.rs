@@ -91,7 +91,12 @@ fn offset_seconds(text: &str) -> Option<i64> {
 /// `Z`, an offset, ` UTC`, or no zone, which is taken as UTC), or a bare date.
 pub fn iso_to_rfc3339(text: &str) -> Option<String> {
     let text = text.trim();
-    if text.len() < 10 || text.as_bytes()[4] != b'-' || text.as_bytes()[7] != b'-' {
+    // ISO dates are ASCII; checking it keeps the byte slicing below on char boundaries.
+    if !text.is_ascii()
+        || text.len() < 10
+        || text.as_bytes()[4] != b'-'
+        || text.as_bytes()[7] != b'-'
+    {
         return None;
     }
     let year = number(&text[..4])?;
@@ -245,6 +250,9 @@ mod tests {
         assert_eq!(iso_to_rfc3339("2026-13-01T00:00:00Z"), None);
         assert_eq!(iso_to_rfc3339("Posted 4 Days Ago"), None);
         assert_eq!(iso_to_rfc3339("2026-09-18T12"), None);
+        // Non-ASCII where digits belong is refused, not sliced through.
+        assert_eq!(iso_to_rfc3339("2026-09-1é"), None);
+        assert_eq!(iso_to_rfc3339("2026-09-18T10:1é"), None);
     }
 
     #[test]
