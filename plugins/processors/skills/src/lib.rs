@@ -23,8 +23,9 @@
 //!
 //! A technical context is list punctuation right after the term (`,` `/` `;` `)`
 //! `|`), list punctuation or an opening parenthesis right before it (`Rust, Go`),
-//! or a following word that names technical work (`Go developer`, `Go services`,
-//! `R programming`; see [`TECH_FOLLOWERS`]).
+//! a following word that names technical work (`Go developer`, `Go services`,
+//! `R programming`; see [`TECH_FOLLOWERS`]), or the term standing alone on its
+//! line (a list item `- Go`).
 
 mod taxonomy;
 
@@ -208,8 +209,20 @@ fn starts_sentence(normal: &str, at: usize) -> bool {
     }
 }
 
-/// Whether list punctuation or a technical word surrounds the term.
+/// Whether the term is all its line holds, bullet marker aside ("- Go").
+fn alone_on_line(normal: &str, at: usize, end: usize) -> bool {
+    let line_start = normal[..at].rfind('\n').map_or(0, |newline| newline + 1);
+    let before = normal[line_start..at].trim_start_matches(['-', '*', '•', '·', '–', ' ']);
+    let after = normal[end..].split('\n').next().unwrap_or("");
+    before.is_empty() && after.trim_end_matches(['.', ';', ',']).trim().is_empty()
+}
+
+/// Whether list punctuation or a technical word surrounds the term, or the
+/// term stands alone on its line (a list item or a skills column).
 fn technical(normal: &str, at: usize, end: usize) -> bool {
+    if alone_on_line(normal, at, end) {
+        return true;
+    }
     let after = normal[end..].trim_start();
     if after.starts_with([',', '/', ';', ')', '|']) {
         return true;

@@ -30,6 +30,8 @@ fn go_is_found_as_the_language() {
     assert_eq!(names("Backend (Go) engineer"), ["Go"]);
     assert_eq!(names("Strong Go lang skills"), ["Go"]);
     assert_eq!(names("Skills:\nGo / Kubernetes"), ["Go", "Kubernetes"]);
+    assert_eq!(names("Requirements\n- Go\n- Docker"), ["Go", "Docker"]);
+    assert_eq!(names("Go.\nC"), ["Go", "C"], "alone on their lines");
 }
 
 #[test]
