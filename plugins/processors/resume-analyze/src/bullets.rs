@@ -20,18 +20,33 @@ fn is_year(token: &str) -> bool {
             .is_ok_and(|year| (1950..=2099).contains(&year))
 }
 
+/// Units that may follow a figure (`10k`, `3x`, `5+`, `200ms`, `2TB`).
+const UNITS: [&str; 17] = [
+    "", "k", "m", "b", "bn", "mm", "x", "+", "k+", "m+", "ms", "s", "h", "mb", "gb", "tb", "pb",
+];
+
+/// Whether `token` is a figure: digits (with `,`/`.` separators) and at most a
+/// unit, so `Python3`, `EC2` and `OAuth2` are names, not metrics.
+fn is_figure(token: &str) -> bool {
+    let bare = token.trim_start_matches(['$', '€', '£', '¥', '₹', '~', '+', '-', '×']);
+    if !bare.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let number_end = bare
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(bare.len());
+    let (number, unit) = bare.split_at(number_end);
+    UNITS.contains(&unit.to_lowercase().as_str()) && !is_year(number)
+}
+
 /// Whether `text` states a measurable result.
 pub fn has_metric(text: &str) -> bool {
     if text.contains('%') || text.contains('×') {
         return true;
     }
-    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '/'))
-        .map(|token| token.trim_end_matches(['.', ':']))
-        .filter(|token| token.chars().any(|c| c.is_ascii_digit()))
-        .any(|token| {
-            let bare = token.trim_start_matches(['$', '€', '£', '¥', '₹', '~', '+', '-']);
-            !is_year(bare) && !bare.is_empty()
-        })
+    text.split(|c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')'))
+        .map(|token| token.trim_end_matches(['.', ':', ',']))
+        .any(is_figure)
 }
 
 /// Up to [`MAX_BULLETS`] metric-bearing bullet lines, in resume order,
@@ -67,6 +82,9 @@ mod tests {
         assert!(has_metric("Migrated 14 services"));
         assert!(!has_metric("Mentored four engineers"));
         assert!(!has_metric("Joined in 2021, promoted in 2023"));
+        assert!(!has_metric("Wrote Python3 scripts for EC2 and OAuth2"));
+        assert!(!has_metric("Kept the 24/7 on-call rota"));
+        assert!(has_metric("Brought p95 down to 120ms"));
     }
 
     #[test]
