@@ -263,7 +263,10 @@ mod tests {
         // Days past the month's end are refused, not rolled over.
         assert_eq!(iso_to_rfc3339("2026-02-30"), None);
         assert_eq!(iso_to_rfc3339("2026-04-31"), None);
-        assert_eq!(iso_to_rfc3339("2028-02-29").unwrap(), "2028-02-29T00:00:00Z");
+        assert_eq!(
+            iso_to_rfc3339("2028-02-29").unwrap(),
+            "2028-02-29T00:00:00Z"
+        );
         // Non-ASCII where digits belong is refused, not sliced through.
         assert_eq!(iso_to_rfc3339("2026-09-1é"), None);
         assert_eq!(iso_to_rfc3339("2026-09-18T10:1é"), None);
