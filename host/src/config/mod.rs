@@ -92,6 +92,8 @@ pub struct Settings {
     pub plugins_file: PathBuf,
     pub plugin_cache_dir: PathBuf,
     pub egress_allow_local: Vec<String>,
+    /// The SDK `jobscout plugin new` points new crates at (else the checkout's `plugins/sdk`).
+    pub sdk_path: Option<PathBuf>,
 
     // --- users and rate limits ---
     /// HS256 secret of the Supabase project: access tokens are then verified locally.
@@ -261,6 +263,7 @@ impl Settings {
                 src.string("plugin_cache_dir", ".jobscout-cache/plugins"),
             )),
             egress_allow_local: src.list("egress_allow_local", &[]),
+            sdk_path: src.optional_string("sdk_path").map(PathBuf::from),
             supabase_jwt_secret: src.optional_string("supabase_jwt_secret"),
             supabase_jwks_url: http_url(src, "supabase_jwks_url"),
             supabase_timeout: Duration::from_millis(src.number(
@@ -455,6 +458,12 @@ impl Settings {
                 self.plugin_cache_dir.display().to_string(),
             ),
             ("EGRESS_ALLOW_LOCAL", self.egress_allow_local.join(",")),
+            (
+                "SDK_PATH",
+                self.sdk_path
+                    .as_ref()
+                    .map_or_else(|| "unset".into(), |path| path.display().to_string()),
+            ),
             ("SUPABASE_JWT_SECRET", mask(&self.supabase_jwt_secret)),
             (
                 "SUPABASE_JWKS_URL",
