@@ -23,10 +23,10 @@ pub fn exported_world(bytes: &[u8]) -> Result<Option<ExportedWorld>, String> {
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(|error| format!("not WebAssembly: {error}"))?;
         match payload {
-            wasmparser::Payload::Version { encoding, .. } if depth == 0 => {
-                if encoding != wasmparser::Encoding::Component {
-                    return Err("a core WebAssembly module, not a component".to_string());
-                }
+            wasmparser::Payload::Version { encoding, .. }
+                if depth == 0 && encoding != wasmparser::Encoding::Component =>
+            {
+                return Err("a core WebAssembly module, not a component".to_string());
             }
             wasmparser::Payload::ModuleSection { .. }
             | wasmparser::Payload::ComponentSection { .. } => depth += 1,
