@@ -1,4 +1,5 @@
-//! The `jobscout` command line: `serve` (the default), `migrate`, `check-config`.
+//! The `jobscout` command line: `serve` (the default), `migrate`, `check-config`,
+//! `scrape`, and the plugin author tools under `plugin` (`cli_plugin`).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub enum Command {
     CheckConfig,
     /// Run one scrape now, with a progress bar, and print what each source did.
     Scrape(ScrapeArgs),
+    /// Plugin author tools: new, build, check, run (see docs/plugins.md).
+    Plugin(crate::cli_plugin::PluginArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,6 +69,11 @@ pub struct ServeArgs {
 
 /// Runs the parsed command; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if let Command::Plugin(args) = command {
+        // Author tools need no server settings.
+        return crate::cli_plugin::run(args).await;
+    }
     let loaded = match Settings::load() {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -73,7 +81,8 @@ pub async fn run(cli: Cli) -> i32 {
             return 2;
         }
     };
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    match command {
+        Command::Plugin(_) => unreachable!("plugin commands return above"),
         Command::CheckConfig => check_config(loaded),
         Command::Migrate => with_settings(loaded, |settings| Box::pin(migrate(settings))).await,
         Command::Scrape(args) => {

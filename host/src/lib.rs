@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cli;
+mod cli_plugin;
 mod cli_scrape;
 pub mod config;
 pub mod http;

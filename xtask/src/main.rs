@@ -4,8 +4,11 @@
 //!   in release mode, installing the target with rustup when it is missing, then
 //!   the Python plugins (`plugins/python/`, see `python.rs`), and prints where the
 //!   `.wasm` files are. `--rust-only` / `--python-only` build one half.
+//! - `check-wit`: fails when a released WIT folder (listed in `wit/frozen.toml`)
+//!   changed; `freeze-wit <folder>` lists a newly released folder.
 
 mod python;
+mod wit_freeze;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,8 +29,13 @@ fn main() -> anyhow::Result<()> {
                 Some(other) => bail!("unknown flag `{other}`; run `cargo xtask help`"),
             }
         }
+        Some("check-wit") => check_wit(),
+        Some("freeze-wit") => match arguments.next() {
+            Some(folder) => freeze_wit(&folder),
+            None => bail!("usage: cargo xtask freeze-wit since_vX.Y.Z"),
+        },
         Some("help") | Some("--help") | None => {
-            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins [--rust-only | --python-only]\n                  build plugins/ to {WASM_TARGET} (release), the Rust crates and the\n                  Python plugins (componentize-py in plugins/python/.venv), and list the .wasm files");
+            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins [--rust-only | --python-only]\n                  build plugins/ to {WASM_TARGET} (release), the Rust crates and the\n                  Python plugins (componentize-py in plugins/python/.venv), and list the .wasm files\n  check-wit       fail when a released (frozen) WIT folder changed\n  freeze-wit <folder>\n                  record a newly released wit/<folder> in wit/frozen.toml");
             Ok(())
         }
         Some(other) => bail!("unknown command `{other}`; run `cargo xtask help`"),
@@ -39,6 +47,36 @@ fn repository_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the repository")
         .to_path_buf()
+}
+
+fn check_wit() -> anyhow::Result<()> {
+    let wit = repository_root().join("wit");
+    let problems = wit_freeze::check(&wit).map_err(anyhow::Error::msg)?;
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("error: {problem}");
+        }
+        bail!("{} frozen WIT folder(s) changed", problems.len());
+    }
+    let frozen = wit_freeze::read_frozen(&wit).map_err(anyhow::Error::msg)?;
+    println!("{} released WIT folder(s) unchanged", frozen.len());
+    Ok(())
+}
+
+fn freeze_wit(folder: &str) -> anyhow::Result<()> {
+    let wit = repository_root().join("wit");
+    if !folder.starts_with("since_v") || !wit.join(folder).is_dir() {
+        bail!("wit/{folder} is not a WIT folder (expected wit/since_vX.Y.Z)");
+    }
+    let mut frozen = wit_freeze::read_frozen(&wit).map_err(anyhow::Error::msg)?;
+    if frozen.iter().any(|(listed, _)| listed == folder) {
+        bail!("wit/{folder} is already frozen; a released folder's digest is never updated");
+    }
+    let digest = wit_freeze::folder_digest(&wit.join(folder)).map_err(anyhow::Error::msg)?;
+    frozen.push((folder.to_string(), digest));
+    wit_freeze::write_frozen(&wit, &frozen).map_err(anyhow::Error::msg)?;
+    println!("wit/{folder} frozen in wit/{}", wit_freeze::FROZEN_FILE);
+    Ok(())
 }
 
 fn cargo() -> String {

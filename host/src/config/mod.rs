@@ -96,6 +96,8 @@ pub struct Settings {
     pub egress_allow_local: Vec<String>,
     /// Requests in flight to one host, summed over every plugin.
     pub egress_host_concurrency: u32,
+    /// The SDK `jobscout plugin new` points new crates at (else the checkout's `plugins/sdk`).
+    pub sdk_path: Option<PathBuf>,
 
     // --- users and rate limits ---
     /// HS256 secret of the Supabase project: access tokens are then verified locally.
@@ -272,6 +274,7 @@ impl Settings {
             )),
             egress_allow_local: src.list("egress_allow_local", &[]),
             egress_host_concurrency: src.number("egress_host_concurrency", 4, 1, 256),
+            sdk_path: src.optional_string("sdk_path").map(PathBuf::from),
             supabase_jwt_secret: src.optional_string("supabase_jwt_secret"),
             supabase_jwks_url: http_url(src, "supabase_jwks_url"),
             supabase_timeout: Duration::from_millis(src.number(
@@ -473,6 +476,12 @@ impl Settings {
             (
                 "EGRESS_HOST_CONCURRENCY",
                 self.egress_host_concurrency.to_string(),
+            ),
+            (
+                "SDK_PATH",
+                self.sdk_path
+                    .as_ref()
+                    .map_or_else(|| "unset".into(), |path| path.display().to_string()),
             ),
             ("SUPABASE_JWT_SECRET", mask(&self.supabase_jwt_secret)),
             (

@@ -13,6 +13,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tokio::sync::Semaphore;
 use url::Url;
 
+use super::fixtures::{Recorded, Recorder};
 use super::manifest::HostPattern;
 
 pub const USER_AGENT: &str = concat!("JobScout/", env!("CARGO_PKG_VERSION"), " (plugin runtime)");
@@ -255,6 +256,19 @@ pub struct FetchRules {
     pub fetch_timeout: Duration,
     pub host_concurrency: u32,
     pub min_fetch_interval: Duration,
+    pub mode: FetchMode,
+}
+
+/// Where fetches are answered from (`jobscout plugin run --record/--fixtures`,
+/// `fixtures = "DIR"` in plugins.toml). The policy check applies in every mode.
+#[derive(Debug, Clone, Default)]
+pub enum FetchMode {
+    #[default]
+    Live,
+    /// Live, and each response is written to a fixture directory.
+    Record(Arc<Recorder>),
+    /// Answered from a fixture directory; the network is never used.
+    Replay(Arc<Recorded>),
 }
 
 /// Requests in flight to one host from any plugin, unless set otherwise.
@@ -395,9 +409,41 @@ impl Egress {
         (plugin_gate, host_gate)
     }
 
-    /// Sends `request` under `rules`, following up to five redirects, each re-checked.
+    /// Answers `request` under `rules` in the rules' fetch mode.
     /// `deadline` is the calling plugin's own deadline: no fetch outlives it.
     pub async fn fetch(
+        &self,
+        rules: &FetchRules,
+        request: OutgoingRequest,
+        deadline: Instant,
+    ) -> Result<FetchedResponse, FetchFailure> {
+        match &rules.mode {
+            FetchMode::Live => self.fetch_live(rules, request, deadline).await,
+            FetchMode::Replay(recorded) => {
+                let url = Url::parse(&request.url).map_err(|error| {
+                    FetchFailure::InvalidRequest(format!("invalid URL {:?}: {error}", request.url))
+                })?;
+                self.check_url(rules, &url)?;
+                recorded.replay(
+                    request.method.as_str(),
+                    &request.url,
+                    rules.max_response_bytes,
+                )
+            }
+            FetchMode::Record(recorder) => {
+                let method = request.method.clone();
+                let url = request.url.clone();
+                let response = self.fetch_live(rules, request, deadline).await?;
+                recorder
+                    .record(method.as_str(), &url, &response)
+                    .map_err(|error| FetchFailure::Network(format!("recording failed: {error}")))?;
+                Ok(response)
+            }
+        }
+    }
+
+    /// Sends `request` under `rules`, following up to five redirects, each re-checked.
+    async fn fetch_live(
         &self,
         rules: &FetchRules,
         request: OutgoingRequest,
@@ -666,5 +712,51 @@ mod tests {
             allowance.check_port("example.com", 443).is_ok(),
             "hosts not listed are not port-restricted"
         );
+    }
+
+    #[tokio::test]
+    async fn replays_never_touch_the_network_and_still_obey_the_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = "https://jobs.example.com/a";
+        let recorded = FetchedResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: b"recorded".to_vec(),
+            final_url: url.to_string(),
+        };
+        Recorder::create(dir.path())
+            .unwrap()
+            .record("GET", url, &recorded)
+            .unwrap();
+        let egress = Egress::new(&[]).unwrap();
+        let mut rules = FetchRules {
+            plugin_id: "p".to_string(),
+            allowed_hosts: vec![HostPattern::parse("jobs.example.com").unwrap()],
+            max_response_bytes: 1024,
+            fetch_timeout: Duration::from_secs(1),
+            host_concurrency: 1,
+            min_fetch_interval: Duration::ZERO,
+            mode: FetchMode::Replay(Arc::new(Recorded::open(dir.path()).unwrap())),
+        };
+        let request = |url: &str| OutgoingRequest {
+            method: reqwest::Method::GET,
+            url: url.to_string(),
+            headers: Vec::new(),
+            secret_headers: Vec::new(),
+            body: None,
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        // jobs.example.com does not resolve here: the body can only come from the recording.
+        let replayed = egress.fetch(&rules, request(url), deadline).await.unwrap();
+        assert_eq!(replayed.body, b"recorded");
+        assert!(matches!(
+            egress.fetch(&rules, request("https://jobs.example.com/b"), deadline).await,
+            Err(FetchFailure::Network(message)) if message.starts_with("no recorded response for GET https://jobs.example.com/b")
+        ));
+        rules.allowed_hosts.clear();
+        assert!(matches!(
+            egress.fetch(&rules, request(url), deadline).await,
+            Err(FetchFailure::Denied(message)) if message.contains("host jobs.example.com is not declared")
+        ));
     }
 }

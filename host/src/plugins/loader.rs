@@ -12,7 +12,8 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::Engine;
 
 use super::call;
-use super::egress::{Egress, FetchRules};
+use super::egress::{Egress, FetchMode, FetchRules};
+use super::fixtures::{FetchSetting, Recorded, Recorder};
 use super::manifest::{PluginDecl, PluginKind};
 use super::state::{CallState, PluginContext};
 use super::wit::{self, latest};
@@ -94,6 +95,120 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Why the host refuses a component, before plugins.toml context is added
+/// (`jobscout plugin check` reports the same refusals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not WebAssembly, a core module, or a damaged version section.
+    NotComponent(String),
+    /// Built for a WIT version this host does not load.
+    UnsupportedVersion(String),
+    /// Imports something the sandbox does not provide.
+    MissingImport(String),
+    /// Does not export the world of the requested kind.
+    WrongWorld { kind: PluginKind, detail: String },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NotComponent(message) | Refusal::UnsupportedVersion(message) => {
+                formatter.write_str(message)
+            }
+            Refusal::MissingImport(detail) => write!(
+                formatter,
+                "it needs an import this host does not provide (was it built for another jobscout:plugin version?): {detail}"
+            ),
+            Refusal::WrongWorld { kind, detail } => write!(
+                formatter,
+                "it does not export the `{}` world that kind = \"{kind}\" needs: {detail}",
+                kind.world()
+            ),
+        }
+    }
+}
+
+/// A compiled component and the WIT version its SDK declared.
+pub struct Compiled {
+    pub component: Component,
+    pub declared: Option<semver::Version>,
+}
+
+/// Checks the version section and compiles `bytes` (named `path` in messages).
+pub async fn compile(
+    runtime: &Runtime,
+    path: &std::path::Path,
+    bytes: Vec<u8>,
+) -> Result<Compiled, Refusal> {
+    if !bytes.starts_with(b"\0asm") {
+        return Err(Refusal::NotComponent(format!(
+            "{} is not a valid WebAssembly component: it does not start with the WebAssembly header (\\0asm)",
+            path.display()
+        )));
+    }
+    if is_core_module(&bytes) {
+        return Err(Refusal::NotComponent(format!(
+            "{} is a core WebAssembly module, not a component: build it for wasm32-wasip2 with the SDK (`jobscout plugin build`)",
+            path.display()
+        )));
+    }
+    let declared = wit::declared_version(&bytes).map_err(|reason| {
+        // `reason` is either "not a valid WebAssembly component: …" or about the section.
+        let joiner = if reason.starts_with("not ") {
+            " is"
+        } else {
+            ":"
+        };
+        Refusal::NotComponent(format!("{}{joiner} {reason}", path.display()))
+    })?;
+    if let Some(version) = &declared {
+        wit::check_supported(version).map_err(Refusal::UnsupportedVersion)?;
+    }
+    let engine = runtime.engine.clone();
+    let component = tokio::task::spawn_blocking(move || Component::new(&engine, &bytes))
+        .await
+        .map_err(|error| Refusal::NotComponent(format!("compiling panicked: {error}")))?
+        .map_err(|error| {
+            Refusal::NotComponent(format!(
+                "{} is not a valid WebAssembly component: {error}",
+                path.display()
+            ))
+        })?;
+    Ok(Compiled {
+        component,
+        declared,
+    })
+}
+
+/// Whether `bytes` start like a core module (wasm preamble with a module version).
+fn is_core_module(bytes: &[u8]) -> bool {
+    bytes.len() >= 8 && bytes[..4] == *b"\0asm" && bytes[4..8] == [1, 0, 0, 0]
+}
+
+/// Links `component` against the host imports and type-checks the world of `kind`.
+pub fn link(
+    runtime: &Runtime,
+    component: &Component,
+    kind: PluginKind,
+) -> Result<PluginPre, Refusal> {
+    let instance_pre = runtime
+        .linker
+        .instantiate_pre(component)
+        .map_err(|error| Refusal::MissingImport(error.to_string()))?;
+    let wrong_world = |error: wasmtime::Error| Refusal::WrongWorld {
+        kind,
+        detail: error.to_string(),
+    };
+    Ok(match kind {
+        PluginKind::Source => {
+            PluginPre::Source(latest::source::JobSourcePre::new(instance_pre).map_err(wrong_world)?)
+        }
+        PluginKind::Processor => PluginPre::Processor(
+            latest::processor::ProcessorPre::new(instance_pre).map_err(wrong_world)?,
+        ),
+    })
+}
+
 /// Loads `decl`. The error is the reason shown in logs and in the admin API.
 pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, String> {
     let path = &decl.path;
@@ -106,46 +221,36 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
         _ => format!("cannot read {}: {error}", path.display()),
     })?;
     let hash = sha256_hex(&bytes);
-
-    let declared = wit::declared_version(&bytes)
-        .map_err(|reason| format!("{} is {reason}", path.display()))?;
-    if let Some(version) = &declared {
-        wit::check_supported(version)?;
-    }
-
-    let engine = runtime.engine.clone();
-    let component = tokio::task::spawn_blocking(move || Component::new(&engine, &bytes))
+    let compiled = compile(runtime, path, bytes)
         .await
-        .map_err(|error| format!("compiling panicked: {error}"))?
-        .map_err(|error| {
-            format!(
-                "{} is not a valid WebAssembly component: {error}",
-                path.display()
-            )
-        })?;
-
-    let instance_pre = runtime.linker.instantiate_pre(&component).map_err(|error| {
-        format!(
-            "it needs an import this host does not provide (was it built for another jobscout:plugin version?): {error}"
-        )
-    })?;
-    let wrong_world = |error: wasmtime::Error| {
-        format!(
-            "it does not export the `{}` world that kind = \"{}\" needs (check `kind` on line {} of plugins.toml): {error}",
-            decl.kind.world(),
-            decl.kind,
+        .map_err(|refusal| refusal.to_string())?;
+    let pre = link(runtime, &compiled.component, decl.kind).map_err(|refusal| match refusal {
+        Refusal::WrongWorld { kind, detail } => format!(
+            "it does not export the `{}` world that kind = \"{kind}\" needs (check `kind` on line {} of plugins.toml): {detail}",
+            kind.world(),
             decl.line
-        )
-    };
-    let pre = match decl.kind {
-        PluginKind::Source => {
-            PluginPre::Source(latest::source::JobSourcePre::new(instance_pre).map_err(wrong_world)?)
-        }
-        PluginKind::Processor => PluginPre::Processor(
-            latest::processor::ProcessorPre::new(instance_pre).map_err(wrong_world)?,
         ),
-    };
+        other => other.to_string(),
+    })?;
+    finish(runtime, decl, pre, compiled.declared, hash).await
+}
 
+/// Gives a linked plugin its context (limits, config, secrets, fetch rules) and
+/// reads its metadata, as every load does.
+pub async fn finish(
+    runtime: &Runtime,
+    decl: &PluginDecl,
+    pre: PluginPre,
+    declared: Option<semver::Version>,
+    hash: String,
+) -> Result<LoadedPlugin, String> {
+    let mode = match &decl.fetch {
+        FetchSetting::Live => FetchMode::Live,
+        FetchSetting::Replay(dir) => FetchMode::Replay(Arc::new(
+            Recorded::open(dir).map_err(|error| format!("its fixtures cannot be used: {error}"))?,
+        )),
+        FetchSetting::Record(dir) => FetchMode::Record(Arc::new(Recorder::create(dir)?)),
+    };
     let secrets = decl
         .secrets
         .iter()
@@ -169,6 +274,7 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
             fetch_timeout: decl.limits.fetch_timeout,
             host_concurrency: decl.limits.host_concurrency,
             min_fetch_interval: decl.limits.min_fetch_interval,
+            mode,
         },
         egress: runtime.egress.clone(),
     });

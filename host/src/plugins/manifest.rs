@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+use super::fixtures::FetchSetting;
 use super::limits::{LimitsTable, PluginLimits};
 
 /// The only schema this host reads.
@@ -138,6 +139,8 @@ pub struct PluginDecl {
     /// Names of environment variables holding the plugin's secrets.
     pub secrets: Vec<String>,
     pub limits: PluginLimits,
+    /// Live fetches, or replayed from a fixture directory (`fixtures = "DIR"`).
+    pub fetch: FetchSetting,
     /// 1-based line of the entry, for messages.
     pub line: usize,
 }
@@ -151,6 +154,7 @@ impl PluginDecl {
             && self.config == other.config
             && self.secrets == other.secrets
             && self.limits == other.limits
+            && self.fetch == other.fetch
     }
 }
 
@@ -221,6 +225,9 @@ struct RawPlugin {
     secrets: Vec<Spanned<String>>,
     #[serde(default)]
     limits: Option<Spanned<LimitsTable>>,
+    /// A fixture directory whose recorded responses answer every fetch.
+    #[serde(default)]
+    fixtures: Option<Spanned<String>>,
 }
 
 fn enabled_by_default() -> bool {
@@ -352,20 +359,35 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Manifest, ManifestEr
                 (key, text)
             })
             .collect();
-        let declared = PathBuf::from(raw_plugin.path.get_ref());
-        plugins.push(PluginDecl {
-            id,
-            kind: raw_plugin.kind,
-            path: if declared.is_absolute() {
+        let relative = |text: &str| {
+            let declared = PathBuf::from(text);
+            if declared.is_absolute() {
                 declared
             } else {
                 base.join(declared)
-            },
+            }
+        };
+        let fetch = match &raw_plugin.fixtures {
+            None => FetchSetting::Live,
+            Some(dir) if dir.get_ref().trim().is_empty() => {
+                errors.push(locate(
+                    dir.span(),
+                    format!("{label}, key `fixtures`: must name a fixture directory (one written by `jobscout plugin run --record DIR`)"),
+                ));
+                FetchSetting::Live
+            }
+            Some(dir) => FetchSetting::Replay(relative(dir.get_ref())),
+        };
+        plugins.push(PluginDecl {
+            id,
+            kind: raw_plugin.kind,
+            path: relative(raw_plugin.path.get_ref()),
             enabled: raw_plugin.enabled,
             allowed_hosts,
             config,
             secrets,
             limits,
+            fetch,
             line: entry_line,
         });
     }
@@ -462,5 +484,36 @@ mod tests {
         );
         assert_eq!(manifest.plugins[0].line, 2);
         assert!(manifest.plugins[0].enabled);
+    }
+
+    #[test]
+    fn fixtures_replay_a_recorded_directory_relative_to_the_file() {
+        let text = "schema_version = 1\n[[plugin]]\nid = \"a\"\nkind = \"source\"\npath = \"a.wasm\"\nfixtures = \"fixtures/a\"\n";
+        let manifest = parse(text, "plugins.toml", Path::new("/srv")).unwrap();
+        assert_eq!(
+            manifest.plugins[0].fetch,
+            FetchSetting::Replay(PathBuf::from("/srv/fixtures/a"))
+        );
+        let live = parse(
+            &text.replace("fixtures = \"fixtures/a\"\n", ""),
+            "plugins.toml",
+            Path::new("/srv"),
+        )
+        .unwrap();
+        assert_eq!(live.plugins[0].fetch, FetchSetting::Live);
+        assert!(
+            !manifest.plugins[0].same_settings(&live.plugins[0]),
+            "switching to live reloads the plugin"
+        );
+        let empty = parse(
+            &text.replace("fixtures/a", " "),
+            "plugins.toml",
+            Path::new("/srv"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            empty.to_string(),
+            "plugins.toml:6:12: plugin 'a', key `fixtures`: must name a fixture directory (one written by `jobscout plugin run --record DIR`)"
+        );
     }
 }

@@ -10,11 +10,13 @@
 pub mod call;
 pub mod egress;
 pub mod engine;
+pub mod fixtures;
 pub mod limits;
 pub mod loader;
 pub mod manifest;
 pub mod registry;
 pub mod reload;
+pub mod single;
 pub mod state;
 pub mod stats;
 pub mod wit;

@@ -1,0 +1,60 @@
+//! A host with exactly one plugin, declared in memory rather than in plugins.toml:
+//! what `jobscout plugin run` and `jobscout plugin check` call through, so an
+//! author sees the same sandbox, limits and egress policy as the server.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use super::loader::{self, Runtime};
+use super::manifest::PluginDecl;
+use super::registry::Slot;
+use super::{egress, engine, write, HostOptions, PluginHost};
+
+/// The engine, linker and egress the way the server builds them, without a
+/// compile cache (one-off runs leave nothing behind).
+pub fn runtime(egress_allow_local: &[String]) -> anyhow::Result<Runtime> {
+    let (engine, cache) = engine::build(None)?;
+    engine::start_epoch_ticker(&engine);
+    let egress = Arc::new(egress::Egress::new(egress_allow_local)?);
+    Runtime::new(engine, cache, egress)
+}
+
+impl PluginHost {
+    /// Loads `decl` as the only plugin. The error is the loader's reason, as the
+    /// server would log it.
+    pub async fn single(
+        decl: PluginDecl,
+        egress_allow_local: &[String],
+    ) -> Result<Arc<PluginHost>, String> {
+        let runtime = runtime(egress_allow_local)
+            .map_err(|error| format!("the plugin runtime could not start: {error:#}"))?;
+        let loaded = loader::load(&runtime, &decl).await?;
+        let id = decl.id.to_string();
+        let mut slot = Slot::new(decl);
+        slot.loaded = Some(Arc::new(loaded));
+        let host = PluginHost {
+            runtime: OnceLock::from(Ok(runtime)),
+            plugin_cache_dir: PathBuf::new(),
+            egress_allow_local: egress_allow_local.to_vec(),
+            plugins_file: PathBuf::new(),
+            options: HostOptions {
+                watch: false,
+                ..HostOptions::default()
+            },
+            slots: RwLock::new(BTreeMap::new()),
+            manifest_error: RwLock::new(None),
+            reload_lock: tokio::sync::Mutex::new(()),
+            watcher: Mutex::new(None),
+        };
+        write(&host.slots).insert(id, slot);
+        Ok(Arc::new(host))
+    }
+
+    /// The loaded build of plugin `id`, for reports (version, WIT version, fetch mode).
+    pub fn loaded(&self, id: &str) -> Option<Arc<loader::LoadedPlugin>> {
+        super::read(&self.slots)
+            .get(id)
+            .and_then(|slot| slot.loaded.clone())
+    }
+}
