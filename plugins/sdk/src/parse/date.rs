@@ -59,9 +59,19 @@ fn number(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
+fn days_in_month(year: i64, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn valid(year: i64, month: u32, day: u32, hour: i64, minute: i64, second: i64) -> bool {
     (1..=12).contains(&month)
-        && (1..=31).contains(&day)
+        && (1..=days_in_month(year, month)).contains(&day)
         && (0..24).contains(&hour)
         && (0..60).contains(&minute)
         && (0..=60).contains(&second)
@@ -91,7 +101,12 @@ fn offset_seconds(text: &str) -> Option<i64> {
 /// `Z`, an offset, ` UTC`, or no zone, which is taken as UTC), or a bare date.
 pub fn iso_to_rfc3339(text: &str) -> Option<String> {
     let text = text.trim();
-    if text.len() < 10 || text.as_bytes()[4] != b'-' || text.as_bytes()[7] != b'-' {
+    // ISO dates are ASCII; checking it keeps the byte slicing below on char boundaries.
+    if !text.is_ascii()
+        || text.len() < 10
+        || text.as_bytes()[4] != b'-'
+        || text.as_bytes()[7] != b'-'
+    {
         return None;
     }
     let year = number(&text[..4])?;
@@ -245,6 +260,13 @@ mod tests {
         assert_eq!(iso_to_rfc3339("2026-13-01T00:00:00Z"), None);
         assert_eq!(iso_to_rfc3339("Posted 4 Days Ago"), None);
         assert_eq!(iso_to_rfc3339("2026-09-18T12"), None);
+        // Days past the month's end are refused, not rolled over.
+        assert_eq!(iso_to_rfc3339("2026-02-30"), None);
+        assert_eq!(iso_to_rfc3339("2026-04-31"), None);
+        assert_eq!(iso_to_rfc3339("2028-02-29").unwrap(), "2028-02-29T00:00:00Z");
+        // Non-ASCII where digits belong is refused, not sliced through.
+        assert_eq!(iso_to_rfc3339("2026-09-1é"), None);
+        assert_eq!(iso_to_rfc3339("2026-09-18T10:1é"), None);
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Parsing helpers shared by the source plugins: plain Rust with no host calls
+//! Parsing helpers shared by the plugins: plain Rust with no host calls
 //! (except [`response::fetch`]), so sources unit-test their parsers natively.
 
 pub mod config;
 pub mod date;
 pub mod fixtures;
 pub mod html;
+pub mod jsonld;
 pub mod response;
 pub mod salary;
 pub mod text;

@@ -29,14 +29,26 @@ fn tokenize(text: &str) -> Vec<Token> {
         let c = chars[i];
         if c.is_ascii_digit() {
             let mut digits = String::new();
+            // Set once `.` has been read as a thousands separator (`€60.000`);
+            // a comma after that is the decimal mark (`4.500,50`).
+            let mut dotted_thousands = false;
             while i < chars.len() {
                 let d = chars[i];
-                // A comma between digit groups is a thousands separator.
-                if d.is_ascii_digit()
-                    || (d == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
-                {
+                let digit_follows = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+                if d.is_ascii_digit() {
                     digits.push(d);
-                } else if d == ',' && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+                } else if d == '.' && digit_follows {
+                    if !digits.contains('.')
+                        && is_thousands_group(&chars, i, &digits, dotted_thousands)
+                    {
+                        dotted_thousands = true;
+                    } else {
+                        digits.push('.');
+                    }
+                } else if d == ',' && digit_follows && dotted_thousands {
+                    digits.push('.');
+                } else if d == ',' && digit_follows {
+                    // A comma between digit groups is a thousands separator.
                 } else {
                     break;
                 }
@@ -104,6 +116,20 @@ fn tokenize(text: &str) -> Vec<Token> {
         i += 1;
     }
     tokens
+}
+
+/// Whether the `.` at `chars[at]` separates thousands (`60.000`, `1.250.000`)
+/// rather than marking decimals (`0.05`, `1.5`): exactly three digits follow
+/// it, and before it is an earlier group or one to three digits without a
+/// leading zero.
+fn is_thousands_group(chars: &[char], at: usize, digits_before: &str, after_group: bool) -> bool {
+    let group = chars[at + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    group == 3
+        && (after_group
+            || (1..=3).contains(&digits_before.len()) && !digits_before.starts_with('0'))
 }
 
 /// The period a word names (`hour`, `hourly`, `annual`, `yr`, `month` …).
@@ -322,6 +348,46 @@ mod tests {
                 Some(120_000.0),
                 "EUR".into(),
                 Some(SalaryPeriod::Year)
+            )
+        );
+    }
+
+    #[test]
+    fn dots_as_thousands_separators() {
+        assert_eq!(
+            triple("€60.000 - €75.000"),
+            (
+                Some(60_000.0),
+                Some(75_000.0),
+                "EUR".into(),
+                Some(SalaryPeriod::Year)
+            )
+        );
+        assert_eq!(
+            triple("1.250.000 - 1.500.000 CZK"),
+            (
+                Some(1_250_000.0),
+                Some(1_500_000.0),
+                "CZK".into(),
+                Some(SalaryPeriod::Year)
+            )
+        );
+        assert_eq!(
+            triple("€4.500,50 per month"),
+            (
+                Some(4500.5),
+                Some(4500.5),
+                "EUR".into(),
+                Some(SalaryPeriod::Month)
+            )
+        );
+        assert_eq!(
+            triple("$1.5 - $2.25 / hour"),
+            (
+                Some(1.5),
+                Some(2.25),
+                "USD".into(),
+                Some(SalaryPeriod::Hour)
             )
         );
     }
