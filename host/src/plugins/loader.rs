@@ -169,6 +169,8 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
             fetch_timeout: decl.limits.fetch_timeout,
             host_concurrency: decl.limits.host_concurrency,
             min_fetch_interval: decl.limits.min_fetch_interval,
+            any_public_host: false,
+            max_redirects: super::egress::DEFAULT_MAX_REDIRECTS,
         },
         egress: runtime.egress.clone(),
     });

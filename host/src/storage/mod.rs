@@ -6,6 +6,7 @@
 //! a 503 while it is down, and a background task keeps reconnecting.
 
 pub mod analytics;
+pub mod apply;
 mod connection;
 pub mod jobs;
 pub mod profiles;
