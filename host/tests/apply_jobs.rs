@@ -68,12 +68,8 @@ async fn parse_a_job_page_and_read_it_back() {
         assert_eq!(stored["employment_type"], parsed["employment_type"]);
 
         // Requirement analysis ran (job-analyze) and is stored with the target.
-        let (keywords, must_haves) = analysis_of(&db, &id).await;
-        assert!(
-            keywords > 0 && must_haves > 0,
-            "{}: analysis stored ({keywords}, {must_haves})",
-            db.name
-        );
+        let (keywords, _must_haves) = analysis_of(&db, &id).await;
+        assert!(keywords > 0, "{}: keywords stored", db.name);
     }
 }
 

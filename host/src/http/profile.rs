@@ -5,8 +5,7 @@
 //! analysed by `resume-analyze` (skills, seniority, metric bullets). The analysis is
 //! best effort: with the analyzer unavailable the resume is stored with empty fields.
 
-use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -227,10 +226,10 @@ async fn store_resume(
 pub async fn resume_upload(
     user: AuthUser,
     State(state): State<AppState>,
-    multipart: std::result::Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Result<Json<ResumeWithAnalysis>> {
     let upload =
-        super::apply::resume::read_upload(multipart, state.settings.upload_max_bytes).await?;
+        super::apply::resume::read_upload(request, &state, state.settings.upload_max_bytes).await?;
     let apply = super::apply::service(&state)?;
     let text = crate::apply::resume::extract_text(&apply, upload.data, 1).await?;
     store_resume(&state, &user, text.text, None).await.map(Json)

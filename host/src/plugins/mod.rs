@@ -340,8 +340,15 @@ impl PluginHost {
                 Ok(value)
             }
             Err(failure) => {
-                // A plugin refusing a query it cannot serve is not unhealthy.
-                let counts = !matches!(failure, CallFailure::Source(SourceError::InvalidQuery(_)));
+                // A plugin refusing a query it cannot serve, or a processor refusing a
+                // user's bad document, is not unhealthy.
+                let counts = !matches!(
+                    failure,
+                    CallFailure::Source(SourceError::InvalidQuery(_))
+                        | CallFailure::Processor(
+                            ProcessorError::InvalidInput(_) | ProcessorError::UnsupportedInput(_)
+                        )
+                );
                 let message = failure.to_string();
                 stats.record(elapsed, Err((&message, counts)), &self.options.breaker);
                 if let Some(paused) = stats.paused_for(Instant::now()) {

@@ -2,8 +2,9 @@
 //! The multipart body is streamed: the size cap is enforced while reading, so an
 //! oversized upload is refused (413) before it is held in memory.
 
-use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::body::Body;
+use axum::extract::multipart::Multipart;
+use axum::extract::{DefaultBodyLimit, FromRequest as _, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -68,19 +69,19 @@ fn multipart_error(error: axum::extract::multipart::MultipartError, max_bytes: u
     ))
 }
 
-/// Reads the `file` field of a multipart body. Every field's bytes count toward
-/// the cap (plus a little overhead), and reading stops with 413 as soon as it is
-/// passed: neither a big file nor big other fields are ever held whole.
-pub async fn read_upload(
-    multipart: std::result::Result<Multipart, MultipartRejection>,
-    max_bytes: usize,
-) -> Result<Upload> {
-    let mut multipart = multipart.map_err(|_| {
+/// Reads the `file` field of a multipart request. The body itself is capped at
+/// `max_bytes` plus a little overhead (the multipart parser reads ahead whatever
+/// the connection has ready, so the cap must sit under it), and every field's
+/// bytes count toward it: reading stops with 413 as soon as it is passed, and
+/// neither a big file nor big other fields are ever held whole.
+pub async fn read_upload(request: Request, state: &AppState, max_bytes: usize) -> Result<Upload> {
+    let budget = max_bytes + MULTIPART_OVERHEAD_BYTES;
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, budget)));
+    let mut multipart = Multipart::from_request(request, state).await.map_err(|_| {
         Error::BadRequest(
             "Send the resume as multipart/form-data with the file in a field named `file`.".into(),
         )
     })?;
-    let budget = max_bytes + MULTIPART_OVERHEAD_BYTES;
     let mut total = 0usize;
     let mut upload = None;
     while let Some(mut field) = multipart
@@ -133,9 +134,9 @@ pub async fn read_upload(
 pub async fn upload_resume(
     _user: AuthUser,
     State(state): State<AppState>,
-    multipart: std::result::Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Result<Json<ResumeUpload>> {
-    let upload = read_upload(multipart, state.settings.upload_max_bytes).await?;
+    let upload = read_upload(request, &state, state.settings.upload_max_bytes).await?;
     let apply = service(&state)?;
     let size = upload.data.len();
     let text = extract_text(&apply, upload.data, MIN_RESUME_CHARS).await?;
