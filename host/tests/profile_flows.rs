@@ -80,6 +80,7 @@ async fn profile_and_resume_flow() {
             sha256_hex("Ada Lovelace\nAnalyst")
         );
         assert_eq!(first["resume"]["resume_text"], "Ada Lovelace\nAnalyst");
+        // No resume-analyze processor is installed here: stored without analysis.
         assert_eq!(
             first["analysis"],
             json!({"skills": [], "seniority": null, "bullets": []})
@@ -94,11 +95,11 @@ async fn profile_and_resume_flow() {
             .json();
         let second_id = second["resume"]["resume_id"].as_str().unwrap().to_string();
 
-        // Upload needs a file parser that does not exist yet.
+        // An upload needs a multipart body (files: host/tests/apply_uploads.rs).
         let response = me
             .call(Method::POST, "/api/v1/profile/resume/upload", None)
             .await;
-        assert_eq!(response.status, 501);
+        assert_eq!(response.status, 400, "{}", response.text());
 
         // Full replace; the primary resume is checked and then kept when omitted.
         let full = json!({

@@ -120,6 +120,18 @@ pub struct Settings {
     pub rate_limit_kb_query_per_minute: u32,
     pub saved_searches_max_free: u32,
     pub saved_searches_max_paid: u32,
+
+    // --- apply workspace ---
+    /// Largest resume file accepted; enforced while the upload streams in.
+    pub upload_max_bytes: usize,
+    /// Redirects the apply-link check follows, each re-checked by the egress policy.
+    pub apply_link_max_redirects: u32,
+    /// How long an apply-link check is reused by later trust reports; 0 always re-checks.
+    pub apply_link_cache_ttl: Duration,
+    pub apply_link_timeout: Duration,
+    /// Fetching a job page for `/apply/job/parse`.
+    pub job_page_timeout: Duration,
+    pub job_page_max_bytes: u64,
 }
 
 /// The result of reading settings: the values (defaults where a value was bad)
@@ -325,6 +337,34 @@ impl Settings {
             ),
             saved_searches_max_free: src.number("saved_searches_max_free", 10, 0, 100_000),
             saved_searches_max_paid: src.number("saved_searches_max_paid", 50, 0, 100_000),
+            upload_max_bytes: src.number(
+                "upload_max_bytes",
+                10 * 1024 * 1024,
+                1024,
+                1024 * 1024 * 1024,
+            ),
+            apply_link_max_redirects: src.number("apply_link_max_redirects", 2, 0, 10),
+            apply_link_cache_ttl: Duration::from_secs(
+                3600 * src.number("apply_link_cache_ttl_hours", 24_u64, 0, 24 * 365),
+            ),
+            apply_link_timeout: Duration::from_secs(src.number(
+                "apply_link_timeout_seconds",
+                5,
+                1,
+                120,
+            )),
+            job_page_timeout: Duration::from_secs(src.number(
+                "job_page_timeout_seconds",
+                15,
+                1,
+                300,
+            )),
+            job_page_max_bytes: src.number(
+                "job_page_max_bytes",
+                5 * 1024 * 1024,
+                1024,
+                100 * 1024 * 1024,
+            ),
         };
 
         let problems = source.take_problems();
@@ -539,6 +579,24 @@ impl Settings {
                 "SAVED_SEARCHES_MAX_PAID",
                 self.saved_searches_max_paid.to_string(),
             ),
+            ("UPLOAD_MAX_BYTES", self.upload_max_bytes.to_string()),
+            (
+                "APPLY_LINK_MAX_REDIRECTS",
+                self.apply_link_max_redirects.to_string(),
+            ),
+            (
+                "APPLY_LINK_CACHE_TTL_HOURS",
+                (self.apply_link_cache_ttl.as_secs() / 3600).to_string(),
+            ),
+            (
+                "APPLY_LINK_TIMEOUT_SECONDS",
+                self.apply_link_timeout.as_secs().to_string(),
+            ),
+            (
+                "JOB_PAGE_TIMEOUT_SECONDS",
+                self.job_page_timeout.as_secs().to_string(),
+            ),
+            ("JOB_PAGE_MAX_BYTES", self.job_page_max_bytes.to_string()),
         ];
         rows.into_iter()
             .map(|(name, value)| (format!("{PREFIX}{name}"), value))

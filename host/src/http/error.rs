@@ -30,6 +30,10 @@ pub enum Error {
     #[error("{0}")]
     PayloadTooLarge(String),
 
+    /// 415: the uploaded document is of a kind that is not handled.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+
     /// 422: validation failed; `detail` is a list of pydantic-style errors.
     #[error("validation failed")]
     Validation(Vec<ValidationIssue>),
@@ -92,6 +96,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -108,6 +113,7 @@ impl Error {
             Error::Forbidden(message) => Error::Forbidden(message.clone()),
             Error::NotFound(message) => Error::NotFound(message.clone()),
             Error::PayloadTooLarge(message) => Error::PayloadTooLarge(message.clone()),
+            Error::UnsupportedMediaType(message) => Error::UnsupportedMediaType(message.clone()),
             Error::Validation(issues) => Error::Validation(issues.clone()),
             Error::TooManyRequests {
                 message,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_plugins;
+pub mod apply;
 mod cors;
 pub mod error;
 pub mod extractor;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub rate_limits: Arc<rate_limit::RateLimits>,
     /// Users whose `users` row was written recently.
     pub known_users: user::KnownUsers,
+    /// The Apply Workspace's own fetches (job pages, apply links) under the egress policy.
+    pub fetcher: Arc<crate::apply::HostFetcher>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
         let auth = Authenticator::from_settings(&settings);
         let rate_limits = rate_limit::RateLimits::from_settings(&settings);
         let known_users = user::KnownUsers::new(settings.user_refresh_interval);
+        let fetcher = Arc::new(crate::apply::HostFetcher::from_settings(&settings));
         Self {
             settings,
             db,
@@ -85,6 +89,7 @@ impl AppState {
             auth,
             rate_limits,
             known_users,
+            fetcher,
         }
     }
 }
@@ -100,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin_plugins::router())
         .merge(profile::router())
         .merge(saved_searches::router())
+        .merge(apply::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit::limit_per_ip,

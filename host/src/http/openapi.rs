@@ -38,6 +38,13 @@ use super::AppState;
         super::saved_searches::delete_search,
         super::saved_searches::get_email_preferences,
         super::saved_searches::put_email_preferences,
+        super::apply::job::parse_job,
+        super::apply::job::get_job_target,
+        super::apply::job::import_job,
+        super::apply::job::update_job,
+        super::apply::resume::upload_resume,
+        super::apply::trust::trust_report,
+        super::apply::trust::trust_feedback,
     ),
     modifiers(&BearerSecurity),
     tags(
@@ -48,6 +55,7 @@ use super::AppState;
         (name = "metrics", description = "Client analytics events"),
         (name = "profile", description = "The signed-in user's profile and resumes (Supabase bearer token)"),
         (name = "saved-searches", description = "Saved searches and e-mail preferences (Supabase bearer token)"),
+        (name = "apply", description = "Apply Workspace: job targets, resume upload, trust reports (Supabase bearer token; other users' job targets answer 404)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,12 +1,11 @@
 //! `/api/v1/profile`: the signed-in user's profile and resume versions (reference §1.5).
 //!
-//! Resume analysis (skills, seniority, bullets) belongs to a resume processor plugin
-//! that does not exist yet: resumes are stored with empty analysis fields, and file
-//! upload answers 501 until a resume file parser exists.
+//! Resume files are read by the `resume-text` processor (the same streamed, capped,
+//! content-sniffed upload as `/apply/resume/upload`), and every stored resume is
+//! analysed by `resume-analyze` (skills, seniority, metric bullets). The analysis is
+//! best effort: with the analyzer unavailable the resume is stored with empty fields.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -27,7 +26,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/profile", get(get_profile).put(put_profile))
         .route("/profile/resume/text", post(resume_from_text))
-        .route("/profile/resume/upload", post(resume_upload))
+        .route(
+            "/profile/resume/upload",
+            // The upload reader enforces JOBSCOUT_UPLOAD_MAX_BYTES while streaming.
+            post(resume_upload).layer(DefaultBodyLimit::disable()),
+        )
         .route("/profile/resume/primary", put(set_primary_resume))
         .route("/profile/resume/{resume_id}", get(get_resume))
 }
@@ -78,7 +81,7 @@ pub struct ProfileUpdate {
 pub struct ResumeTextRequest {
     pub resume_text: String,
     pub proof_points: Option<String>,
-    /// Accepted for compatibility; no analysis runs yet.
+    /// Accepted for compatibility; the analysis is always the `resume-analyze` processor's.
     #[serde(default = "default_true")]
     pub use_ai: bool,
 }
@@ -87,12 +90,7 @@ fn default_true() -> bool {
     true
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResumeAnalysis {
-    pub skills: Vec<String>,
-    pub seniority: Option<String>,
-    pub bullets: Vec<String>,
-}
+pub use crate::apply::resume::ResumeAnalysis;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResumeWithAnalysis {
@@ -184,38 +182,57 @@ pub async fn resume_from_text(
     if body.resume_text.trim().is_empty() {
         return Err(Error::BadRequest("Resume text is required".into()));
     }
-    let pool = state.db.pool()?;
-    let resume_hash = hex(&Sha256::digest(body.resume_text.as_bytes()));
+    let proof_points = body.proof_points.filter(|text| !text.trim().is_empty());
+    store_resume(&state, &user, body.resume_text, proof_points)
+        .await
+        .map(Json)
+}
+
+/// Analyses a resume text and stores it as a new version.
+async fn store_resume(
+    state: &AppState,
+    user: &AuthUser,
+    resume_text: String,
+    proof_points: Option<String>,
+) -> Result<ResumeWithAnalysis> {
+    let apply = super::apply::service(state)?;
+    let analysis = crate::apply::resume::analyze(&apply, &resume_text).await;
+    let resume_hash = hex(&Sha256::digest(resume_text.as_bytes()));
     let resume = profiles::insert_resume(
-        &pool,
+        &apply.pool,
         user.user_id,
         &NewResume {
-            resume_text: body.resume_text,
+            resume_text,
             resume_hash,
-            proof_points: body.proof_points.filter(|text| !text.trim().is_empty()),
-            ..NewResume::default()
+            proof_points,
+            // The earlier profile endpoints' shape: `{"skills": [...]}`.
+            extracted_skills: Some(json!({ "skills": analysis.skills })),
+            extracted_seniority: analysis.seniority.clone(),
+            extracted_bullets: Some(json!(analysis.bullets)),
         },
     )
     .await?;
-    Ok(Json(ResumeWithAnalysis {
-        resume,
-        analysis: ResumeAnalysis {
-            skills: Vec::new(),
-            seniority: None,
-            bullets: Vec::new(),
-        },
-    }))
+    Ok(ResumeWithAnalysis { resume, analysis })
 }
 
-/// Resume files (PDF/DOCX) need a resume file parser, which does not exist yet.
+/// Stores a new resume version from a PDF or DOCX file (multipart field `file`).
 #[utoipa::path(post, path = "/api/v1/profile/resume/upload", tag = "profile", security(("bearer" = [])),
-    responses((status = 501, description = "resume file parsing is not available yet")))]
-pub async fn resume_upload(_user: AuthUser) -> Response {
-    (
-        StatusCode::NOT_IMPLEMENTED,
-        Json(json!({"detail": "Resume file parsing is not available yet; paste the text to /api/v1/profile/resume/text"})),
-    )
-        .into_response()
+    request_body(content_type = "multipart/form-data", description = "field `file`: the resume (PDF or DOCX)"),
+    responses((status = 200, body = ResumeWithAnalysis),
+        (status = 400, description = "no file, damaged document or no text"),
+        (status = 413, description = "larger than JOBSCOUT_UPLOAD_MAX_BYTES"),
+        (status = 415, description = "not a PDF or DOCX"),
+        (status = 503, description = "the resume-text processor is unavailable")))]
+pub async fn resume_upload(
+    user: AuthUser,
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<ResumeWithAnalysis>> {
+    let upload =
+        super::apply::resume::read_upload(request, &state, state.settings.upload_max_bytes).await?;
+    let apply = super::apply::service(&state)?;
+    let text = crate::apply::resume::extract_text(&apply, upload.data, 1).await?;
+    store_resume(&state, &user, text.text, None).await.map(Json)
 }
 
 /// One of the user's resume versions, with its text.

@@ -17,7 +17,8 @@ use super::fixtures::{Recorded, Recorder};
 use super::manifest::HostPattern;
 
 pub const USER_AGENT: &str = concat!("JobScout/", env!("CARGO_PKG_VERSION"), " (plugin runtime)");
-const MAX_REDIRECTS: usize = 5;
+/// Redirects a plugin fetch follows.
+pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 
 /// Why an address may not be reached, or `None` when it is public.
 pub fn forbidden_reason(address: IpAddr) -> Option<&'static str> {
@@ -247,16 +248,62 @@ async fn acquire(
         .map_err(|_| FetchFailure::Network("host gate closed".to_string()))
 }
 
-/// What one plugin may do; built from its plugins.toml entry.
+/// What one plugin may do; built from its plugins.toml entry. The host's own
+/// fetches use [`FetchRules::host_level`].
 #[derive(Debug, Clone)]
 pub struct FetchRules {
+    /// The plugin id, or for host-level rules what the fetch is for.
     pub plugin_id: String,
     pub allowed_hosts: Vec<HostPattern>,
+    /// Host-level rules: any host, still only at public addresses.
+    pub any_public_host: bool,
     pub max_response_bytes: u64,
     pub fetch_timeout: Duration,
     pub host_concurrency: u32,
     pub min_fetch_interval: Duration,
     pub mode: FetchMode,
+    pub max_redirects: usize,
+}
+
+impl FetchRules {
+    /// Rules for fetches the host makes itself (a job page, an apply link): any
+    /// host a user names, under the same scheme, address, redirect, size and time
+    /// checks as plugins.
+    pub fn host_level(
+        purpose: &str,
+        max_response_bytes: u64,
+        fetch_timeout: Duration,
+        max_redirects: usize,
+    ) -> FetchRules {
+        FetchRules {
+            plugin_id: purpose.to_string(),
+            allowed_hosts: Vec::new(),
+            any_public_host: true,
+            max_response_bytes,
+            fetch_timeout,
+            host_concurrency: 4,
+            min_fetch_interval: Duration::ZERO,
+            mode: FetchMode::Live,
+            max_redirects,
+        }
+    }
+
+    /// Who is fetching, for messages.
+    fn requester(&self) -> String {
+        if self.any_public_host {
+            format!("JobScout ({})", self.plugin_id)
+        } else {
+            format!("plugin '{}'", self.plugin_id)
+        }
+    }
+}
+
+/// The outcome of [`Egress::probe`]: the status at the end of the redirects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    pub status: u16,
+    pub final_url: String,
+    pub redirects: usize,
 }
 
 /// Where fetches are answered from (`jobscout plugin run --record/--fixtures`,
@@ -340,8 +387,8 @@ impl Egress {
     pub fn check_url(&self, rules: &FetchRules, url: &Url) -> Result<(), FetchFailure> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchFailure::Denied(format!(
-                "plugin '{}' may not fetch {url}: only http and https URLs are allowed",
-                rules.plugin_id
+                "{} may not fetch {url}: only http and https URLs are allowed",
+                rules.requester()
             )));
         }
         let Some(host) = url.host_str() else {
@@ -350,10 +397,11 @@ impl Egress {
             )));
         };
         let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-        if !rules
-            .allowed_hosts
-            .iter()
-            .any(|pattern| pattern.matches(bare_host))
+        if !rules.any_public_host
+            && !rules
+                .allowed_hosts
+                .iter()
+                .any(|pattern| pattern.matches(bare_host))
         {
             return Err(FetchFailure::Denied(format!(
                 "plugin '{}' may not fetch {url}: host {bare_host} is not declared; add it to the plugin's entry in plugins.toml: allowed_hosts = [\"{bare_host}\"]",
@@ -365,8 +413,8 @@ impl Egress {
                 .check_port(bare_host, port)
                 .map_err(|reason| {
                     FetchFailure::Denied(format!(
-                        "plugin '{}' may not fetch {url}: {reason}",
-                        rules.plugin_id
+                        "{} may not fetch {url}: {reason}",
+                        rules.requester()
                     ))
                 })?;
         }
@@ -374,8 +422,8 @@ impl Egress {
         if let Ok(address) = bare_host.parse::<IpAddr>() {
             self.allowance.check(bare_host, address).map_err(|reason| {
                 FetchFailure::Denied(format!(
-                    "plugin '{}' may not fetch {url}: {reason}",
-                    rules.plugin_id
+                    "{} may not fetch {url}: {reason}",
+                    rules.requester()
                 ))
             })?;
         }
@@ -442,20 +490,57 @@ impl Egress {
         }
     }
 
-    /// Sends `request` under `rules`, following up to five redirects, each re-checked.
+    /// Sends `request` under `rules`, following up to `rules.max_redirects`
+    /// redirects, each re-checked. `deadline` is the caller's own deadline (a
+    /// plugin's): no fetch outlives it.
     async fn fetch_live(
         &self,
         rules: &FetchRules,
         request: OutgoingRequest,
         deadline: Instant,
     ) -> Result<FetchedResponse, FetchFailure> {
+        let (response, url, _redirects) = self.follow(rules, &request, deadline).await?;
+        read_response(rules, url, response, deadline).await
+    }
+
+    /// Sends a GET to `url` under `rules` and reports where it ended, without
+    /// reading the body (the apply-link check).
+    pub async fn probe(
+        &self,
+        rules: &FetchRules,
+        url: &str,
+        deadline: Instant,
+    ) -> Result<Probe, FetchFailure> {
+        let request = OutgoingRequest {
+            method: reqwest::Method::GET,
+            url: url.to_string(),
+            headers: Vec::new(),
+            secret_headers: Vec::new(),
+            body: None,
+        };
+        let (response, final_url, redirects) = self.follow(rules, &request, deadline).await?;
+        Ok(Probe {
+            status: response.status().as_u16(),
+            final_url: final_url.to_string(),
+            redirects,
+        })
+    }
+
+    /// Sends `request`, following redirects by hand; returns the last response,
+    /// its URL and how many redirects led there.
+    async fn follow(
+        &self,
+        rules: &FetchRules,
+        request: &OutgoingRequest,
+        deadline: Instant,
+    ) -> Result<(reqwest::Response, Url, usize), FetchFailure> {
         let mut url = Url::parse(&request.url).map_err(|error| {
             FetchFailure::InvalidRequest(format!("invalid URL {:?}: {error}", request.url))
         })?;
         let original_host = url.host_str().unwrap_or_default().to_string();
         let mut method = request.method.clone();
         let mut body = request.body.clone();
-        for _hop in 0..=MAX_REDIRECTS {
+        for hop in 0..=rules.max_redirects {
             self.check_url(rules, &url)?;
             let host = url.host_str().unwrap_or_default().to_string();
             let same_host = host == original_host;
@@ -464,7 +549,7 @@ impl Egress {
                     rules,
                     &url,
                     &method,
-                    &request,
+                    request,
                     same_host,
                     body.clone(),
                     deadline,
@@ -492,11 +577,11 @@ impl Egress {
                     continue;
                 }
             }
-            return read_response(rules, url, response, deadline).await;
+            return Ok((response, url, hop));
         }
         Err(FetchFailure::Network(format!(
-            "more than {MAX_REDIRECTS} redirects starting at {}",
-            request.url
+            "more than {} redirects starting at {}",
+            rules.max_redirects, request.url
         )))
     }
 
@@ -612,8 +697,8 @@ fn classify(rules: &FetchRules, url: &Url, error: reqwest::Error) -> FetchFailur
     while let Some(current) = source {
         if let Some(refused) = current.downcast_ref::<AddressRefused>() {
             return FetchFailure::Denied(format!(
-                "plugin '{}' may not fetch {url}: {refused}",
-                rules.plugin_id
+                "{} may not fetch {url}: {refused}",
+                rules.requester()
             ));
         }
         source = current.source();
@@ -666,6 +751,36 @@ mod tests {
         for public in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
             assert_eq!(forbidden_reason(public.parse().unwrap()), None, "{public}");
         }
+    }
+
+    #[test]
+    fn host_level_rules_allow_any_public_host_but_no_local_address() {
+        let egress = Egress::new(&[]).unwrap();
+        let rules = FetchRules::host_level("job page fetch", 1024, Duration::from_secs(5), 2);
+        for allowed in [
+            "https://boards.example.com/jobs/1",
+            "http://93.184.216.34/apply",
+        ] {
+            assert_eq!(
+                egress.check_url(&rules, &Url::parse(allowed).unwrap()),
+                Ok(()),
+                "{allowed}"
+            );
+        }
+        let refused = egress
+            .check_url(
+                &rules,
+                &Url::parse("http://169.254.169.254/latest/meta-data").unwrap(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            refused,
+            FetchFailure::Denied("JobScout (job page fetch) may not fetch http://169.254.169.254/latest/meta-data: 169.254.169.254 resolves to 169.254.169.254, a cloud metadata address; plugins may only reach public addresses".into())
+        );
+        assert!(matches!(
+            egress.check_url(&rules, &Url::parse("file:///etc/passwd").unwrap()),
+            Err(FetchFailure::Denied(_))
+        ));
     }
 
     #[test]
@@ -737,6 +852,8 @@ mod tests {
             host_concurrency: 1,
             min_fetch_interval: Duration::ZERO,
             mode: FetchMode::Replay(Arc::new(Recorded::open(dir.path()).unwrap())),
+            any_public_host: false,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
         };
         let request = |url: &str| OutgoingRequest {
             method: reqwest::Method::GET,

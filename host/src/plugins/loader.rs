@@ -275,6 +275,8 @@ pub async fn finish(
             host_concurrency: decl.limits.host_concurrency,
             min_fetch_interval: decl.limits.min_fetch_interval,
             mode,
+            any_public_host: false,
+            max_redirects: super::egress::DEFAULT_MAX_REDIRECTS,
         },
         egress: runtime.egress.clone(),
     });

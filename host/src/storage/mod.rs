@@ -6,6 +6,7 @@
 //! a 503 while it is down, and a background task keeps reconnecting.
 
 pub mod analytics;
+pub mod apply;
 mod connection;
 mod job_filter;
 pub mod jobs;

@@ -1,0 +1,170 @@
+//! Calls to processor plugins by their contract id, with their failures turned
+//! into what the API answers: `unsupported-input` → 415, `invalid-input` → 400,
+//! a processor that is missing, failed, disabled, busy or misbehaving → 503 with
+//! a detail naming the plugin and what an administrator should do.
+
+use serde_json::Value;
+
+use super::{Error, Result};
+use crate::plugins::types::{Blob, Payload, ProcessorError};
+use crate::plugins::{PluginError, PluginHost};
+
+/// The contract ids of `docs/processors.md`.
+pub const RESUME_TEXT: &str = "resume-text";
+pub const RESUME_ANALYZE: &str = "resume-analyze";
+pub const JOB_PARSE: &str = "job-parse";
+pub const JOB_ANALYZE: &str = "job-analyze";
+pub const TRUST: &str = "trust";
+
+/// Runs processor `id` and reads its `text` output as one JSON object.
+pub async fn call_json(plugins: &PluginHost, id: &str, input: &Payload) -> Result<Value> {
+    let output = plugins
+        .process(id, input)
+        .await
+        .map_err(|error| map_error(id, error))?;
+    let Payload::Text(text) = output else {
+        return Err(misbehaved(id, "returned a non-text payload"));
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        _ => Err(misbehaved(id, "returned text that is not a JSON object")),
+    }
+}
+
+/// A `structured` payload from (key, value) pairs; absent values are left out.
+pub fn structured<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<String>)>) -> Payload {
+    Payload::Structured(
+        pairs
+            .into_iter()
+            .filter_map(|(key, value)| value.map(|value| (key.to_string(), value)))
+            .collect(),
+    )
+}
+
+pub fn bytes(media_type: &str, data: Vec<u8>) -> Payload {
+    Payload::Bytes(Blob {
+        media_type: media_type.to_string(),
+        data,
+    })
+}
+
+fn misbehaved(id: &str, what: &str) -> Error {
+    tracing::error!(plugin = id, "processor {what}, against docs/processors.md");
+    Error::Unavailable(format!(
+        "The '{id}' processor {what}, which its contract does not allow; an administrator should update or replace the plugin (docs/processors.md)."
+    ))
+}
+
+/// The API's answer for a failed processor call.
+pub fn map_error(id: &str, error: PluginError) -> Error {
+    match error {
+        PluginError::Processor { error, .. } => match error {
+            ProcessorError::UnsupportedInput(message) => Error::Unsupported(message),
+            ProcessorError::InvalidInput(message) => Error::Invalid(message),
+            other => {
+                tracing::error!(plugin = id, error = ?other, "processor failed");
+                Error::Unavailable(format!(
+                    "The '{id}' processor failed ({other:?}); an administrator should check its log lines and its status at /api/v1/admin/plugins."
+                ))
+            }
+        },
+        PluginError::NotFound(_) => Error::Unavailable(format!(
+            "The '{id}' processor is not installed; an administrator should add it to plugins.toml (see docs/processors.md) and reload plugins."
+        )),
+        PluginError::Unavailable { state, reason, .. } => Error::Unavailable(format!(
+            "The '{id}' processor is {state} ({reason}); an administrator should fix or enable it (GET /api/v1/admin/plugins shows why)."
+        )),
+        PluginError::Busy { limit, .. } => Error::Unavailable(format!(
+            "The '{id}' processor is busy ({limit} calls running); try again shortly, or an administrator can raise limits.max_concurrent_calls."
+        )),
+        PluginError::WrongKind { kind, .. } => Error::Unavailable(format!(
+            "The plugin '{id}' is declared as a {kind}, not a processor; an administrator should fix its kind in plugins.toml."
+        )),
+        PluginError::Source { .. } => Error::Unavailable(format!(
+            "The plugin '{id}' answered as a source, not a processor; an administrator should fix plugins.toml."
+        )),
+        PluginError::Contained(reason) => {
+            tracing::error!(plugin = id, reason = reason.as_str(), "processor call stopped");
+            Error::Unavailable(format!(
+                "The '{id}' processor stopped before answering ({reason}); an administrator should check its limits and log lines."
+            ))
+        }
+    }
+}
+
+/// A string field of a processor's JSON output (non-empty after trimming).
+pub fn text(value: &Value, key: &str) -> Option<String> {
+    value[key]
+        .as_str()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
+}
+
+/// A list-of-strings field; anything else reads as empty.
+pub fn list(value: &Value, key: &str) -> Vec<String> {
+    value[key]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str())
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugins::PluginState;
+
+    #[test]
+    fn processor_errors_map_to_their_statuses() {
+        let processor = |error| PluginError::Processor {
+            id: "resume-text".into(),
+            version: "0.1.0".into(),
+            error,
+        };
+        assert!(matches!(
+            map_error("resume-text", processor(ProcessorError::UnsupportedInput("doc".into()))),
+            Error::Unsupported(message) if message == "doc"
+        ));
+        assert!(matches!(
+            map_error("resume-text", processor(ProcessorError::InvalidInput("truncated".into()))),
+            Error::Invalid(message) if message == "truncated"
+        ));
+        assert!(matches!(
+            map_error(
+                "resume-text",
+                processor(ProcessorError::Internal("boom".into()))
+            ),
+            Error::Unavailable(_)
+        ));
+        let Error::Unavailable(detail) = map_error("trust", PluginError::NotFound("trust".into()))
+        else {
+            panic!("missing plugin is a 503");
+        };
+        assert!(
+            detail.contains("'trust'") && detail.contains("plugins.toml"),
+            "{detail}"
+        );
+        let Error::Unavailable(detail) = map_error(
+            "job-parse",
+            PluginError::Unavailable {
+                id: "job-parse".into(),
+                state: PluginState::Disabled,
+                reason: "disabled by an administrator".into(),
+            },
+        ) else {
+            panic!("disabled plugin is a 503");
+        };
+        assert!(
+            detail.contains("'job-parse'") && detail.contains("/api/v1/admin/plugins"),
+            "{detail}"
+        );
+    }
+}
