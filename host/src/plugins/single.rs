@@ -37,6 +37,7 @@ impl PluginHost {
             runtime: OnceLock::from(Ok(runtime)),
             plugin_cache_dir: PathBuf::new(),
             egress_allow_local: egress_allow_local.to_vec(),
+            egress_host_concurrency: super::egress::DEFAULT_HOST_CONCURRENCY,
             plugins_file: PathBuf::new(),
             options: HostOptions {
                 watch: false,
