@@ -68,8 +68,10 @@ async fn parse_a_job_page_and_read_it_back() {
         assert_eq!(stored["employment_type"], parsed["employment_type"]);
 
         // Requirement analysis ran (job-analyze) and is stored with the target.
-        let (keywords, _must_haves) = analysis_of(&db, &id).await;
+        let (keywords, must_haves) = analysis_of(&db, &id).await;
         assert!(keywords > 0, "{}: keywords stored", db.name);
+        // The four bullets under "Requirements" in the JSON-LD description's plain text.
+        assert_eq!(must_haves, 4, "{}: must-haves stored", db.name);
     }
 }
 

@@ -319,3 +319,25 @@ fn bad_inputs_are_typed_errors() {
         Err(ProcessorError::UnsupportedInput(_))
     ));
 }
+
+#[test]
+fn plain_text_json_ld_description_keeps_its_lines() {
+    // Many career sites put plain text with line breaks in `description`; the
+    // breaks carry the sections and bullets job-analyze reads must-haves from.
+    let posting = serde_json::json!({
+        "@type": "JobPosting",
+        "title": "Data Engineer",
+        "hiringOrganization": {"name": "Plain Co"},
+        "description": "About us\nWe move data.\n\nRequirements\n• 3+ years of Python\n• SQL &amp; dbt\n\nBenefits\n• Remote",
+    });
+    let html = format!(
+        "<html><head><script type=\"application/ld+json\">{posting}</script></head><body></body></html>"
+    );
+    let job = parse_payload(structured(&[("html", &html), ("url", "https://plain.example/jobs/1")]))
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        job["description_text"],
+        "About us\nWe move data.\nRequirements\n• 3+ years of Python\n• SQL & dbt\nBenefits\n• Remote"
+    );
+}

@@ -180,6 +180,30 @@ pub fn to_text(html: &str) -> String {
     collapse(&decode_entities(&raw))
 }
 
+/// Plain text from a field that may hold either HTML or plain text (JSON-LD
+/// `description`, feed summaries). Plain text keeps its own line breaks, which
+/// [`to_text`] would treat as HTML whitespace and join: the lists and section
+/// headings of a plain description live in those breaks.
+pub fn field_to_text(field: &str) -> String {
+    if has_markup(field) {
+        to_text(field)
+    } else {
+        collapse(&decode_entities(&field.replace("\r\n", "\n").replace('\r', "\n")))
+    }
+}
+
+/// Whether `text` holds at least one HTML tag (`<p>`, `</li>`, `<br/>`, `<!-- -->`).
+pub fn has_markup(text: &str) -> bool {
+    text.match_indices('<').any(|(at, _)| {
+        let after = &text[at + 1..];
+        let opens_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        opens_tag && after.contains('>')
+    })
+}
+
 /// Appends text between tags; its line breaks are HTML whitespace, not breaks.
 fn push_text(raw: &mut String, text: &str) {
     raw.extend(
@@ -265,5 +289,22 @@ mod tests {
             "<p class=\"x\">Hi</p>"
         );
         assert_eq!(unescape_markup("<p>AT&amp;T</p>"), "<p>AT&amp;T</p>");
+    }
+
+    #[test]
+    fn plain_fields_keep_their_lines_and_html_fields_are_converted() {
+        let plain = "Requirements\r\n\u{2022} 5+ years of Rust\n\n\u{2022}   Tokio &amp; async\n";
+        assert_eq!(
+            field_to_text(plain),
+            "Requirements\n\u{2022} 5+ years of Rust\n\u{2022} Tokio & async"
+        );
+        assert_eq!(
+            field_to_text("<p>Requirements</p><ul><li>Rust</li></ul>"),
+            "Requirements\n- Rust"
+        );
+        // A comparison sign is not a tag.
+        assert!(!has_markup("salary < 100k and > 80k? 3 < 5"));
+        assert!(has_markup("line<br/>line"));
+        assert!(has_markup("</p> cut"));
     }
 }

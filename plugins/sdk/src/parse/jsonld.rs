@@ -270,7 +270,7 @@ pub fn to_posting(job: &Value, page_url: &str, fallback_id: String) -> Option<Jo
     item.salary = base_salary(job);
     if let Some(description) = text_of(job.get("description")) {
         let markup = html::unescape_markup(&description);
-        item.description_text = Some(html::to_text(&markup));
+        item.description_text = Some(html::field_to_text(&markup));
         item.description_html = Some(markup);
     }
     item.posted_at = text_of(job.get("datePosted")).and_then(|when| date::to_rfc3339(&when));
