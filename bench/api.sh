@@ -5,6 +5,7 @@
 #
 #   bash bench/api.sh            # needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432
 #   JOBS=10000 DURATION=5 bash bench/api.sh
+#   SKIP_BUILD=1 SKIP_SEED=1 bash bench/api.sh   # reuse the binaries and the seeded databases
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-100000}
@@ -69,12 +70,16 @@ run_engine() {
   kill -TERM $pid; wait $pid || true
 }
 
-echo "== seeding $JOBS jobs (SQLite)"
-rm -f "$OUT"/bench.db*
-JOBSCOUT_DATABASE_URL="sqlite://$OUT/bench.db" "$BENCH" seed --jobs "$JOBS"
-echo "== seeding $JOBS jobs (PostgreSQL)"
-psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS jobscout_bench WITH (FORCE)" -c "CREATE DATABASE jobscout_bench"
-JOBSCOUT_DATABASE_URL="$PG_BENCH" "$BENCH" seed --jobs "$JOBS"
+if [ -n "${SKIP_SEED:-}" ]; then
+  echo "== reusing the seeded databases of an earlier run (SKIP_SEED)"
+else
+  echo "== seeding $JOBS jobs (SQLite)"
+  rm -f "$OUT"/bench.db*
+  JOBSCOUT_DATABASE_URL="sqlite://$OUT/bench.db" "$BENCH" seed --jobs "$JOBS"
+  echo "== seeding $JOBS jobs (PostgreSQL)"
+  psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS jobscout_bench WITH (FORCE)" -c "CREATE DATABASE jobscout_bench"
+  JOBSCOUT_DATABASE_URL="$PG_BENCH" "$BENCH" seed --jobs "$JOBS"
+fi
 
 for cache in 5000 0; do
   echo "== SQLite, cache ${cache} ms";     run_engine sqlite "sqlite://$OUT/bench.db" $cache
