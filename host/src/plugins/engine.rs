@@ -43,8 +43,15 @@ pub fn build(cache_dir: Option<&Path>) -> anyhow::Result<(Engine, Option<Cache>)
     pooling.linear_memory_keep_resident(4 << 20);
     pooling.table_keep_resident(64 << 10);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
-    // Slots are reused; a fixed reservation keeps them cheap to recycle.
-    config.memory_reservation((MAX_MEMORY_MIB << 20) + (64 << 20));
+    // Each slot reserves 4 GiB of address space (not memory): every 32-bit
+    // address a guest can form then lands in its slot or the guard region, so
+    // Cranelift emits no bounds check on loads and stores. With a reservation
+    // the size of the 64 MiB limit, every access paid an explicit check, a
+    // large part of the wasm/native gap. The limit itself is enforced by the
+    // pool's `max_memory_size` above.
+    config.memory_reservation(4 << 30);
+    config.memory_guard_size(32 << 20);
+    config.memory_may_move(false);
 
     let mut kept_cache = None;
     if let Some(dir) = cache_dir {

@@ -333,9 +333,12 @@ fn plain_text_json_ld_description_keeps_its_lines() {
     let html = format!(
         "<html><head><script type=\"application/ld+json\">{posting}</script></head><body></body></html>"
     );
-    let job = parse_payload(structured(&[("html", &html), ("url", "https://plain.example/jobs/1")]))
-        .unwrap()
-        .to_json();
+    let job = parse_payload(structured(&[
+        ("html", &html),
+        ("url", "https://plain.example/jobs/1"),
+    ]))
+    .unwrap()
+    .to_json();
     assert_eq!(
         job["description_text"],
         "About us\nWe move data.\nRequirements\n• 3+ years of Python\n• SQL & dbt\nBenefits\n• Remote"

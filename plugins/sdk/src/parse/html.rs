@@ -188,7 +188,9 @@ pub fn field_to_text(field: &str) -> String {
     if has_markup(field) {
         to_text(field)
     } else {
-        collapse(&decode_entities(&field.replace("\r\n", "\n").replace('\r', "\n")))
+        collapse(&decode_entities(
+            &field.replace("\r\n", "\n").replace('\r', "\n"),
+        ))
     }
 }
 
