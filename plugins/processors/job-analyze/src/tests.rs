@@ -232,3 +232,34 @@ fn bad_inputs_are_typed_errors() {
         Err(ProcessorError::UnsupportedInput(_))
     ));
 }
+
+#[test]
+fn plain_text_json_ld_description_gives_must_haves() {
+    // The host's apply tests serve this shape: JSON-LD whose description is
+    // plain text with line breaks, not HTML.
+    let posting = serde_json::json!({
+        "@type": "JobPosting",
+        "title": "Senior Rust Engineer",
+        "hiringOrganization": {"name": "Ferris Labs"},
+        "description": "We build observability tooling.\n\nRequirements\n\u{2022} 5+ years of professional software engineering experience\n\u{2022} Strong experience with Rust, async programming and PostgreSQL\n\u{2022} Experience operating services on Kubernetes in production\n\u{2022} Clear written communication in English\n\nBenefits\n\u{2022} 30 days of paid holiday and a yearly learning budget",
+    });
+    let input = Payload::Structured(vec![
+        (
+            "html".to_string(),
+            format!(
+                "<html><head><script type=\"application/ld+json\">{posting}</script></head></html>"
+            ),
+        ),
+        (
+            "url".to_string(),
+            "https://ferris.example/jobs/1".to_string(),
+        ),
+    ]);
+    let job = jobscout_processor_job_parse::parse_payload(input).unwrap();
+    let analysis = analyze(&job.description_text.unwrap(), job.title.as_deref());
+    assert_eq!(analysis.must_haves.len(), 4, "{:?}", analysis.must_haves);
+    assert_eq!(
+        analysis.must_haves[3],
+        "Clear written communication in English"
+    );
+}
