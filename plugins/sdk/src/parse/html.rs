@@ -135,9 +135,8 @@ pub fn to_text(html: &str) -> String {
             push_text(&mut raw, &rest[..at]);
         }
         rest = &rest[at..];
-        let next = rest[1..].chars().next();
         // A '<' that cannot open a tag is text ("a < b").
-        if !matches!(next, Some(c) if c.is_ascii_alphabetic() || c == '/' || c == '!') {
+        if !opens_tag(&rest[1..]) {
             if skip_until.is_none() {
                 raw.push('<');
             }
@@ -196,14 +195,20 @@ pub fn field_to_text(field: &str) -> String {
 
 /// Whether `text` holds at least one HTML tag (`<p>`, `</li>`, `<br/>`, `<!-- -->`).
 pub fn has_markup(text: &str) -> bool {
-    text.match_indices('<').any(|(at, _)| {
-        let after = &text[at + 1..];
-        let opens_tag = after
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-        opens_tag && after.contains('>')
-    })
+    let Some(last_close) = text.rfind('>') else {
+        return false;
+    };
+    text[..last_close]
+        .match_indices('<')
+        .any(|(at, _)| opens_tag(&text[at + 1..]))
+}
+
+/// Whether the text right after a '<' starts a tag (`p`, `/p`, `!--`).
+fn opens_tag(after: &str) -> bool {
+    after
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
 }
 
 /// Appends text between tags; its line breaks are HTML whitespace, not breaks.
