@@ -5,6 +5,8 @@
 //! - `secret <name> <url>`: the same with `Authorization: Bearer <secret>` injected by the host.
 //! - `feed <url>`: GET a JSON feed and parse it into postings.
 //! - `parse`: parse the JSON feed passed in the query's cursor (benchmarks).
+//! - `parse-count`: the same work, but only the first posting crosses back, its title
+//!   the count, so benchmarks can tell the guest's parse from lifting the postings.
 //! - `config`: one posting whose `extra` is the plugin's config table.
 //! - `query`: one posting whose `extra` shows the query fields the plugin received.
 //! - `log`: logs through the host and writes to stdout/stderr.
@@ -151,6 +153,15 @@ impl Source for Echo {
             Some("feed") => feed(words.next().unwrap_or_default()),
             // The feed travels in the cursor: parsing without a fetch, for benchmarks.
             Some("parse") => parse(query.cursor.as_deref().unwrap_or_default().as_bytes()),
+            Some("parse-count") => {
+                let mut postings = parse(query.cursor.as_deref().unwrap_or_default().as_bytes())?;
+                let count = postings.len();
+                postings.truncate(1);
+                if let Some(first) = postings.first_mut() {
+                    first.title = count.to_string();
+                }
+                Ok(postings)
+            }
             Some("config") => {
                 let mut job = posting("config".to_string(), "config".to_string());
                 job.extra = config::all();
