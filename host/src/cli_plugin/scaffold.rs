@@ -109,7 +109,7 @@ pub fn new(args: NewArgs) -> anyhow::Result<()> {
     let (fixture_body, extra_dependencies, run_command) = match args.kind {
         KindArg::Source => (
             write_source_fixture(&dir.join("fixtures"), &base_url)?,
-            "serde_json = { version = \"1\", default-features = false, features = [\"std\"] }\n",
+            "serde = { version = \"1\", features = [\"derive\"] }\n",
             format!("jobscout plugin run {wasm_path} --manifest plugins.toml --id {name} --query {EXAMPLE_QUERY}"),
         ),
         KindArg::Processor => {

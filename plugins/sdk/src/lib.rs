@@ -104,6 +104,88 @@ pub mod http {
     }
 }
 
+/// Typed fetches through the host: a GET (or any [`http::Request`]) and its
+/// body as JSON, text, HTML or a feed, in one call.
+///
+/// Every helper fails with a [`SourceError`] a source can return as it is:
+///
+/// - the host refused or could not complete the fetch: `denied`, `network`
+///   (also a timeout), `bad-response` (over the size limit), see
+///   [`parse::response::fetch_error`];
+/// - a status other than 2xx: `rate-limited` for 429 (and 503 with
+///   `Retry-After`), `unauthorized` for 401/403, else `bad-response`
+///   (`HTTP 404 from <url>`), see [`parse::response::check_status`];
+/// - a body that does not decode: `bad-response` naming the URL (for JSON also
+///   the field path, line and column).
+///
+/// The decoding is done by the pure `parse::response::decode_*` functions, which
+/// a source's unit tests call on recorded bytes.
+///
+/// ```no_run
+/// use jobscout_plugin_sdk::{fetch, SourceError};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Board {
+///     jobs: Vec<Job>,
+/// }
+///
+/// #[derive(serde::Deserialize)]
+/// struct Job {
+///     id: u64,
+///     title: String,
+/// }
+///
+/// fn titles() -> Result<Vec<String>, SourceError> {
+///     let board: Board = fetch::get_json("https://jobs.example.com/api/jobs")?;
+///     Ok(board.jobs.into_iter().map(|job| job.title).collect())
+/// }
+/// ```
+pub mod fetch {
+    use serde::de::DeserializeOwned;
+
+    use crate::http::Request;
+    use crate::parse::feed::Feed;
+    use crate::parse::response::{self, get_request};
+    use crate::SourceError;
+
+    /// GETs `url` (`Accept: application/json`) and decodes the body as `T`
+    /// ([`response::decode_json`]); `serde_json::Value` takes any JSON.
+    pub fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, SourceError> {
+        fetch_json(&get_request(url, "application/json"))
+    }
+
+    /// Sends `request` as it is (method, headers, secret headers, body) and
+    /// decodes the answer as `T` like [`get_json`].
+    pub fn fetch_json<T: DeserializeOwned>(request: &Request) -> Result<T, SourceError> {
+        let answer = response::fetch(request)?;
+        response::decode_json(&answer.body, &answer.headers, &request.url)
+    }
+
+    /// GETs `url` and decodes the body to text: charset from a byte-order mark or
+    /// the Content-Type, else UTF-8, else Windows-1252 ([`response::decode_text`]).
+    pub fn get_text(url: &str) -> Result<String, SourceError> {
+        let answer = response::fetch(&get_request(url, "text/plain, */*;q=0.5"))?;
+        Ok(response::decode_text(&answer.body, &answer.headers))
+    }
+
+    /// GETs the page at `url` (`Accept: text/html`) and decodes it like
+    /// [`get_text`], also reading a `<meta charset>` ([`response::decode_html`]).
+    pub fn get_html(url: &str) -> Result<String, SourceError> {
+        let answer = response::fetch(&get_request(url, "text/html"))?;
+        Ok(response::decode_html(&answer.body, &answer.headers))
+    }
+
+    /// GETs the RSS 2.0, RSS 1.0 (RDF) or Atom feed at `url` and parses it
+    /// ([`response::decode_feed`], [`crate::parse::feed`]).
+    pub fn get_feed(url: &str) -> Result<Feed, SourceError> {
+        let answer = response::fetch(&get_request(
+            url,
+            "application/rss+xml, application/atom+xml, application/xml, text/xml",
+        ))?;
+        response::decode_feed(&answer.body, &answer.headers, url)
+    }
+}
+
 /// Log lines appear in the host's log under the plugin's id.
 pub mod log {
     use crate::__bindings::source_world::jobscout::plugin::log::{log, Level};

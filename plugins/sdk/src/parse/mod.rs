@@ -1,8 +1,11 @@
 //! Parsing helpers shared by the plugins: plain Rust with no host calls
-//! (except [`response::fetch`]), so sources unit-test their parsers natively.
+//! (except [`response::fetch`] and [`response::get`]), so sources unit-test their
+//! parsers natively. [`crate::fetch`] combines a host fetch with these.
 
+pub mod charset;
 pub mod config;
 pub mod date;
+pub mod feed;
 pub mod fixtures;
 pub mod html;
 pub mod json;

@@ -13,8 +13,15 @@ fn company_name(board: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(
+        &serde_json::from_slice(body).map_err(|error| error.to_string())?,
+        board,
+    )
+}
+
+pub fn postings(root: &Value, board: &str) -> Result<Vec<JobPosting>, String> {
     let jobs = root
         .get("jobs")
         .and_then(Value::as_array)

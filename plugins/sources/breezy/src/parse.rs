@@ -5,8 +5,15 @@ use jobscout_plugin_sdk::parse::{date, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(
+        &serde_json::from_slice(body).map_err(|error| error.to_string())?,
+        company,
+    )
+}
+
+pub fn postings(root: &Value, company: &str) -> Result<Vec<JobPosting>, String> {
     let jobs = root.as_array().ok_or("expected an array of positions")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {

@@ -5,7 +5,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -34,14 +34,7 @@ impl Source for Feeds {
         response::gather(
             &feeds,
             query.limit as usize,
-            |feed| {
-                let body = response::get(
-                    feed,
-                    "application/rss+xml, application/atom+xml, application/xml, text/xml",
-                )?;
-                parse::parse(&body, feed, all_remote)
-                    .map_err(|error| SourceError::BadResponse(format!("{feed}: {error}")))
-            },
+            |feed| Ok(parse::postings(&fetch::get_feed(feed)?, feed, all_remote)),
             |feed, error| log::warn(&format!("{feed}: {error:?}")),
         )
     }

@@ -1,27 +1,11 @@
-//! RSS 2.0 and Atom job feeds → postings. Tuned on We Work Remotely: titles read
-//! "Company: Role", `<region>`/`<category>` are non-standard, and the HTML
-//! description is entity-escaped inside the XML (sometimes twice).
+//! RSS 2.0, RDF and Atom job feeds → postings. The feed itself is read by the
+//! SDK (`parse::feed`); this is the job-board reading of it, tuned on We Work
+//! Remotely: titles read "Company: Role", `<region>` is non-standard, and the
+//! HTML description is entity-escaped inside the XML (sometimes twice).
 
-use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
-use jobscout_plugin_sdk::{JobPosting, WorkMode};
-use roxmltree::{Document, Node};
-
-fn child_text<'a>(node: Node<'a, 'a>, name: &str) -> Option<String> {
-    node.children()
-        .find(|child| child.is_element() && child.tag_name().name() == name)
-        .and_then(|child| child.text())
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_string)
-}
-
-fn children_text<'a>(node: Node<'a, 'a>, name: &str) -> Vec<String> {
-    node.children()
-        .filter(|child| child.is_element() && child.tag_name().name() == name)
-        .filter_map(|child| child.text().map(text::squash))
-        .filter(|text| !text.is_empty())
-        .collect()
-}
+use jobscout_plugin_sdk::parse::feed::{Feed, FeedKind};
+use jobscout_plugin_sdk::parse::{html, posting, response, salary, text};
+use jobscout_plugin_sdk::{JobPosting, SourceError, WorkMode};
 
 /// "Company: Role" → (company, role); a title without the prefix keeps `fallback` as company.
 fn split_title(title: &str, fallback: &str) -> (String, String) {
@@ -43,11 +27,19 @@ fn headquarters(description_text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `all_remote`: the feed lists only remote jobs, so unknown work modes are remote.
-pub fn parse(body: &[u8], feed_url: &str, all_remote: bool) -> Result<Vec<JobPosting>, String> {
-    let xml = std::str::from_utf8(body).map_err(|error| format!("feed is not UTF-8: {error}"))?;
-    let document = Document::parse(xml).map_err(|error| format!("feed is not XML: {error}"))?;
-    let root = document.root_element();
+/// The feed's bytes → postings, as [`postings`] after the SDK's charset and feed
+/// parsing (what `fetch::get_feed` does); the fixture tests start here.
+pub fn parse(
+    body: &[u8],
+    feed_url: &str,
+    all_remote: bool,
+) -> Result<Vec<JobPosting>, SourceError> {
+    response::decode_feed(body, &[], feed_url).map(|feed| postings(&feed, feed_url, all_remote))
+}
+
+/// `all_remote`: the feed lists only remote jobs, so unknown work modes are
+/// remote. Items without a title or a link are skipped.
+pub fn postings(feed: &Feed, feed_url: &str, all_remote: bool) -> Vec<JobPosting> {
     let fallback_company = feed_url
         .split('/')
         .nth(2)
@@ -55,76 +47,45 @@ pub fn parse(body: &[u8], feed_url: &str, all_remote: bool) -> Result<Vec<JobPos
         .trim_start_matches("www.")
         .to_string();
     let mut out = Vec::new();
-    let entries: Vec<Node> = match root.tag_name().name() {
-        "rss" | "RDF" => root
-            .descendants()
-            .filter(|node| node.is_element() && node.tag_name().name() == "item")
-            .collect(),
-        "feed" => root
-            .children()
-            .filter(|node| node.is_element() && node.tag_name().name() == "entry")
-            .collect(),
-        other => return Err(format!("not an RSS or Atom feed (root element <{other}>)")),
-    };
-    for entry in entries {
-        let Some(title) = child_text(entry, "title") else {
+    for entry in &feed.items {
+        let (Some(title), Some(link)) = (&entry.title, &entry.link) else {
             continue;
         };
-        // Atom links are attributes; RSS links are text.
-        let link = child_text(entry, "link").or_else(|| {
-            entry
-                .children()
-                .filter(|child| child.is_element() && child.tag_name().name() == "link")
-                .find(|child| child.attribute("rel").is_none_or(|rel| rel == "alternate"))
-                .and_then(|child| child.attribute("href"))
-                .map(str::to_string)
-        });
-        let id = child_text(entry, "guid")
-            .or_else(|| child_text(entry, "id"))
-            .or_else(|| link.clone());
-        let (Some(id), Some(link)) = (id, link) else {
-            continue;
-        };
-        let (mut company, role) = split_title(&html::decode_entities(&title), &fallback_company);
-        if let Some(author) = entry
-            .children()
-            .find(|child| child.tag_name().name() == "author")
-            .and_then(|author| child_text(author, "name"))
-        {
-            company = author;
+        let id = entry.id.clone().unwrap_or_else(|| link.clone());
+        let (mut company, role) = split_title(title, &fallback_company);
+        // Atom job feeds name the hiring company as the author; an RSS author is
+        // the poster's e-mail address, so RSS titles keep "Company: Role".
+        if let (FeedKind::Atom, Some(author)) = (feed.kind, &entry.author) {
+            company = author.clone();
         }
-        let mut item = posting(id, role, company, link);
-        // XML unescaping leaves the HTML markup; its own entities are decoded by to_text.
-        let markup = child_text(entry, "description")
-            .or_else(|| child_text(entry, "encoded"))
-            .or_else(|| child_text(entry, "content"))
-            .or_else(|| child_text(entry, "summary"));
+        let mut item = posting(id, role, company, link.clone());
+        // The feed's markup; its own HTML entities are decoded by to_text.
+        let markup = match feed.kind {
+            FeedKind::Atom => entry.content.as_ref().or(entry.description.as_ref()),
+            FeedKind::Rss | FeedKind::Rdf => entry.description.as_ref().or(entry.content.as_ref()),
+        };
         if let Some(markup) = markup {
-            let plain = html::to_text(&markup);
+            let plain = html::to_text(markup);
             item.salary = salary::parse(&plain);
             if let Some(hq) = headquarters(&plain) {
                 item.extra.push(("headquarters".to_string(), hq));
             }
             item.description_text = Some(plain);
-            item.description_html = Some(markup);
+            item.description_html = Some(markup.clone());
         }
-        let region = child_text(entry, "region");
+        let region = entry.element("region").map(text::squash);
         item.locations = region.iter().cloned().collect();
-        item.tags = children_text(entry, "category");
+        item.tags = entry.categories.clone();
         let mode_hint = format!("{} {}", item.title, region.unwrap_or_default());
         item.work_mode = match text::work_mode(&mode_hint) {
             WorkMode::Unknown if all_remote => WorkMode::Remote,
             mode => mode,
         };
-        item.posted_at = child_text(entry, "pubDate")
-            .or_else(|| child_text(entry, "published"))
-            .or_else(|| child_text(entry, "updated"))
-            .or_else(|| child_text(entry, "date"))
-            .and_then(|when| date::to_rfc3339(&when));
+        item.posted_at = entry.published.clone().or_else(|| entry.updated.clone());
         item.extra.push(("feed".to_string(), feed_url.to_string()));
         out.push(item);
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -40,8 +40,9 @@ impl Source for Greenhouse {
                     "{base}/v1/boards/{}/jobs?content=true",
                     settings::encode_component(board)
                 );
-                let body = response::get(&url, "application/json")?;
-                parse::parse(&body, board).map_err(|error| response::bad_json("greenhouse", error))
+                let root = fetch::get_json(&url)?;
+                parse::postings(&root, board)
+                    .map_err(|error| response::bad_json("greenhouse", error))
             },
             |board, error| log::warn(&format!("board {board}: {error:?}")),
         )

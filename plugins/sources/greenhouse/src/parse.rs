@@ -4,9 +4,16 @@ use jobscout_plugin_sdk::parse::{date, html, json, posting, text};
 use jobscout_plugin_sdk::JobPosting;
 use serde_json::Value;
 
-/// `board` names the company when an item lacks `company_name`.
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8], board: &str) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(
+        &serde_json::from_slice(body).map_err(|error| error.to_string())?,
+        board,
+    )
+}
+
+/// `board` names the company when an item lacks `company_name`.
+pub fn postings(root: &Value, board: &str) -> Result<Vec<JobPosting>, String> {
     let jobs = root
         .get("jobs")
         .and_then(Value::as_array)

@@ -6,7 +6,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -32,20 +32,20 @@ impl Source for HackerNews {
                 let url = format!(
                     "{base}/api/v1/search_by_date?tags=story,author_whoishiring&query=who%20is%20hiring&hitsPerPage=5"
                 );
-                let body = response::get(&url, "application/json")?;
-                parse::story_id_from_search(&body)
+                let search = fetch::get_json(&url)?;
+                parse::story_id(&search)
                     .map_err(|error| response::bad_json("hackernews", error))?
                     .ok_or_else(|| {
                         SourceError::BadResponse("no \"Who is hiring?\" story found".to_string())
                     })?
             }
         };
-        let body = response::get(
-            &format!("{base}/api/v1/items/{}", settings::encode_component(&story)),
-            "application/json",
-        )?;
-        let mut postings =
-            parse::parse_story(&body).map_err(|error| response::bad_json("hackernews", error))?;
+        let thread = fetch::get_json(&format!(
+            "{base}/api/v1/items/{}",
+            settings::encode_component(&story)
+        ))?;
+        let mut postings = parse::story_postings(&thread)
+            .map_err(|error| response::bad_json("hackernews", error))?;
         postings.truncate(query.limit as usize);
         Ok(postings)
     }

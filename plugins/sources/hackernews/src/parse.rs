@@ -6,10 +6,14 @@ use jobscout_plugin_sdk::parse::{date, html, posting, salary, text};
 use jobscout_plugin_sdk::{EmploymentType, JobPosting, WorkMode};
 use serde_json::Value;
 
+/// The answer's bytes → [`story_id`]; the fixture tests start here.
+pub fn story_id_from_search(body: &[u8]) -> Result<Option<String>, String> {
+    story_id(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
 /// The newest story's id from `search_by_date?tags=story,author_whoishiring`,
 /// skipping the "Who wants to be hired?" and "Freelancer?" threads.
-pub fn story_id_from_search(body: &[u8]) -> Result<Option<String>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+pub fn story_id(root: &Value) -> Result<Option<String>, String> {
     let hits = root
         .get("hits")
         .and_then(Value::as_array)
@@ -38,8 +42,12 @@ fn is_noise(part: &str) -> bool {
         || matches!(lower.as_str(), "remote" | "onsite" | "on-site" | "hybrid")
 }
 
+/// The answer's bytes → [`story_postings`]; the fixture tests start here.
 pub fn parse_story(body: &[u8]) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    story_postings(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
+pub fn story_postings(root: &Value) -> Result<Vec<JobPosting>, String> {
     let children = root
         .get("children")
         .and_then(Value::as_array)

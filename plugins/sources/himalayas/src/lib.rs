@@ -5,7 +5,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -34,9 +34,9 @@ impl Source for Himalayas {
             settings::encode_component(&query.keywords),
             query.limit.clamp(1, 100)
         );
-        let body = response::get(&url, "application/json")?;
+        let root = fetch::get_json(&url)?;
         let mut postings =
-            parse::parse(&body).map_err(|error| response::bad_json("himalayas", error))?;
+            parse::postings(&root).map_err(|error| response::bad_json("himalayas", error))?;
         postings.truncate(query.limit as usize);
         Ok(postings)
     }

@@ -4,8 +4,12 @@ use jobscout_plugin_sdk::parse::{date, html, json, posting, salary, text};
 use jobscout_plugin_sdk::{JobPosting, WorkMode};
 use serde_json::Value;
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
+pub fn postings(root: &Value) -> Result<Vec<JobPosting>, String> {
     let jobs = root
         .get("jobs")
         .and_then(Value::as_array)

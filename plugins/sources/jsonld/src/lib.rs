@@ -4,7 +4,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -33,10 +33,7 @@ impl Source for JsonLd {
         response::gather(
             &pages,
             query.limit as usize,
-            |page| {
-                let body = response::get(page, "text/html")?;
-                Ok(parse::parse(&String::from_utf8_lossy(&body), page))
-            },
+            |page| Ok(parse::parse(&fetch::get_html(page)?, page)),
             |page, error| log::warn(&format!("{page}: {error:?}")),
         )
     }

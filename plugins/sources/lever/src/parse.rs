@@ -35,8 +35,15 @@ fn salary(job: &Value) -> Option<Salary> {
     )
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(
+        &serde_json::from_slice(body).map_err(|error| error.to_string())?,
+        company,
+    )
+}
+
+pub fn postings(root: &Value, company: &str) -> Result<Vec<JobPosting>, String> {
     let jobs = root.as_array().ok_or("expected an array of postings")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {

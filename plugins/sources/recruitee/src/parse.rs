@@ -24,8 +24,15 @@ fn employment(code: &str) -> Option<EmploymentType> {
     })
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8], company: &str) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(
+        &serde_json::from_slice(body).map_err(|error| error.to_string())?,
+        company,
+    )
+}
+
+pub fn postings(root: &Value, company: &str) -> Result<Vec<JobPosting>, String> {
     let offers = root
         .get("offers")
         .and_then(Value::as_array)

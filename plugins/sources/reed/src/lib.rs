@@ -8,7 +8,7 @@ pub mod parse;
 use jobscout_plugin_sdk::http::{Method, Request, SecretHeader};
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, secrets, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, secrets, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 /// The secret's name as declared in plugins.toml (`secrets = ["REED_API_AUTH"]`).
@@ -51,7 +51,7 @@ impl Source for Reed {
             settings::encode_component(&location),
             query.limit.clamp(1, 100)
         );
-        let answer = response::fetch(&Request {
+        let answer = fetch::fetch_json(&Request {
             method: Method::Get,
             url,
             headers: vec![("accept".to_string(), "application/json".to_string())],
@@ -63,7 +63,7 @@ impl Source for Reed {
             body: None,
         })?;
         let mut postings =
-            parse::parse(&answer.body).map_err(|error| response::bad_json("reed", error))?;
+            parse::postings(&answer).map_err(|error| response::bad_json("reed", error))?;
         postings.truncate(query.limit as usize);
         Ok(postings)
     }

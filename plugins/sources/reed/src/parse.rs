@@ -15,8 +15,12 @@ pub fn uk_date(value: &str) -> Option<String> {
     jobscout_plugin_sdk::parse::date::iso_to_rfc3339(&format!("{year}-{month}-{day}"))
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
+pub fn postings(root: &Value) -> Result<Vec<JobPosting>, String> {
     let results = root
         .get("results")
         .and_then(Value::as_array)

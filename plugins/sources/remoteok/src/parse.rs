@@ -10,8 +10,12 @@ fn field(value: &Value, key: &str) -> Option<String> {
     json::string(value, key).map(|text| text::fix_mojibake(&text))
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
+pub fn postings(root: &Value) -> Result<Vec<JobPosting>, String> {
     let items = root.as_array().ok_or("expected an array")?;
     let mut out = Vec::with_capacity(items.len());
     // Elements without an id and a position are metadata, not jobs.

@@ -5,7 +5,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -40,8 +40,9 @@ impl Source for Rippling {
                     "{base}/api/v2/board/{}/jobs?page=0&pageSize=100",
                     settings::encode_component(target)
                 );
-                let body = response::get(&url, "application/json")?;
-                parse::parse(&body, target).map_err(|error| response::bad_json("rippling", error))
+                let root = fetch::get_json(&url)?;
+                parse::postings(&root, target)
+                    .map_err(|error| response::bad_json("rippling", error))
             },
             |target, error| log::warn(&format!("{target}: {error:?}")),
         )

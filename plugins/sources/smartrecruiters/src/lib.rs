@@ -5,7 +5,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -40,8 +40,8 @@ impl Source for SmartRecruiters {
                     "{base}/v1/companies/{}/postings?limit=100",
                     settings::encode_component(target)
                 );
-                let body = response::get(&url, "application/json")?;
-                parse::parse(&body, target)
+                let root = fetch::get_json(&url)?;
+                parse::postings(&root, target)
                     .map_err(|error| response::bad_json("smartrecruiters", error))
             },
             |target, error| log::warn(&format!("{target}: {error:?}")),

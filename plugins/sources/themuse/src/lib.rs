@@ -5,7 +5,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -31,9 +31,9 @@ impl Source for TheMuse {
                 url.push_str(&format!("&{key}={}", settings::encode_component(&value)));
             }
         }
-        let body = response::get(&url, "application/json")?;
+        let root = fetch::get_json(&url)?;
         let mut postings =
-            parse::parse(&body).map_err(|error| response::bad_json("themuse", error))?;
+            parse::postings(&root).map_err(|error| response::bad_json("themuse", error))?;
         postings.truncate(query.limit as usize);
         Ok(postings)
     }

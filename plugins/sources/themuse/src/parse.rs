@@ -16,8 +16,12 @@ fn names(value: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
+pub fn postings(root: &Value) -> Result<Vec<JobPosting>, String> {
     let results = root
         .get("results")
         .and_then(Value::as_array)

@@ -7,7 +7,7 @@ pub mod parse;
 use jobscout_plugin_sdk::http::{Method, Request};
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, log, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -52,7 +52,7 @@ impl Source for Workday {
                     query.limit.clamp(1, 20),
                     serde_json::Value::String(query.keywords.clone())
                 );
-                let answer = response::fetch(&Request {
+                let answer = fetch::fetch_json(&Request {
                     method: Method::Post,
                     url: site.api_url(base.as_deref()),
                     headers: vec![
@@ -62,7 +62,7 @@ impl Source for Workday {
                     secret_headers: Vec::new(),
                     body: Some(body.into_bytes()),
                 })?;
-                parse::parse(&answer.body, &site, now)
+                parse::postings(&answer, &site, now)
                     .map_err(|error| response::bad_json("workday", error))
             },
             |site, error| log::warn(&format!("{site}: {error:?}")),

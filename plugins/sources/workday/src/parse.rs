@@ -72,9 +72,17 @@ pub fn days_ago(posted_on: &str) -> Option<i64> {
         .find_map(|word| word.parse::<i64>().ok())
 }
 
-/// `now` is Unix seconds, to turn relative dates into absolute ones.
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8], site: &Site, now: i64) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(
+        &serde_json::from_slice(body).map_err(|error| error.to_string())?,
+        site,
+        now,
+    )
+}
+
+/// `now` is Unix seconds, to turn relative dates into absolute ones.
+pub fn postings(root: &Value, site: &Site, now: i64) -> Result<Vec<JobPosting>, String> {
     let jobs = root
         .get("jobPostings")
         .and_then(Value::as_array)

@@ -5,7 +5,7 @@ pub mod parse;
 
 use jobscout_plugin_sdk::parse::{config as settings, response};
 use jobscout_plugin_sdk::{
-    config, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
+    config, fetch, JobPosting, JobQuery, QueryFeature, Source, SourceError, SourceMetadata,
 };
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -26,9 +26,9 @@ impl Source for WorkingNomads {
     fn search(query: JobQuery) -> Result<Vec<JobPosting>, SourceError> {
         let base = settings::base_url(config::get("base_url"), "https://www.workingnomads.com");
         let url = format!("{base}/api/exposed_jobs/");
-        let body = response::get(&url, "application/json")?;
+        let root = fetch::get_json(&url)?;
         let mut postings =
-            parse::parse(&body).map_err(|error| response::bad_json("workingnomads", error))?;
+            parse::postings(&root).map_err(|error| response::bad_json("workingnomads", error))?;
         postings.truncate(query.limit as usize);
         Ok(postings)
     }

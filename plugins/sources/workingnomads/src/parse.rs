@@ -15,8 +15,12 @@ fn id_from_url(url: &str) -> String {
         .to_string()
 }
 
+/// The answer's bytes → [`postings`]; the fixture tests start here.
 pub fn parse(body: &[u8]) -> Result<Vec<JobPosting>, String> {
-    let root: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    postings(&serde_json::from_slice(body).map_err(|error| error.to_string())?)
+}
+
+pub fn postings(root: &Value) -> Result<Vec<JobPosting>, String> {
     let jobs = root.as_array().ok_or("expected an array")?;
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
