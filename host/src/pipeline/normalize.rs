@@ -511,10 +511,7 @@ pub fn parse_location(text: &str) -> Location {
         }
     }
     if country.is_none() {
-        let lower_parts: Vec<&str> = lower
-            .split(|c: char| c == ',' || c == '(' || c == ')')
-            .map(str::trim)
-            .collect();
+        let lower_parts: Vec<&str> = lower.split([',', '(', ')']).map(str::trim).collect();
         country = COUNTRIES
             .iter()
             .find(|(name, _)| lower_parts.contains(name))
