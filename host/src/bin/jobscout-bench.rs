@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use anyhow::Context as _;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use clap::{Parser, Subcommand};
 use jobscout::config::Settings;
 use jobscout::storage::{self, jobs::JobRecord};
@@ -30,6 +30,15 @@ enum Command {
         /// Posting counts to measure, e.g. 10000,100000.
         #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
         postings: Vec<usize>,
+        /// Only the in-memory stages, on a fixed clock, without a database (under
+        /// callgrind, `--toggle-collect='*in_memory_stages*'` counts just them).
+        #[arg(long)]
+        in_memory: bool,
+        /// With --in-memory: also print a digest of everything the stages produce
+        /// (with and without run filters, and dedupe against stored jobs), so that
+        /// two builds can be compared.
+        #[arg(long)]
+        digest: bool,
     },
     /// Serve `--body-file` at /page and a tiny body at /health.
     Ceiling {
@@ -157,8 +166,7 @@ impl Random {
     }
 }
 
-fn generate(index: usize, random: &mut Random) -> JobRecord {
-    let now = Utc::now();
+fn generate(index: usize, random: &mut Random, now: DateTime<Utc>) -> JobRecord {
     let title = format!("{}{}", random.pick(&SENIORITY), random.pick(&ROLES));
     let company = random.pick(&COMPANIES).to_string();
     let (location, country, city, remote) = *random.pick(&LOCATIONS);
@@ -234,9 +242,10 @@ async fn seed(count: usize) -> anyhow::Result<()> {
     storage::migrate(&pool).await?;
     let mut random = Random(0x2545_F491_4F6C_DD1D);
     let started = Instant::now();
+    let now = Utc::now();
     let mut batch = Vec::with_capacity(1000);
     for index in 0..count {
-        batch.push(generate(index, &mut random));
+        batch.push(generate(index, &mut random, now));
         if batch.len() == 1000 || index + 1 == count {
             storage::jobs::upsert_jobs(&pool, &batch)
                 .await
@@ -266,7 +275,7 @@ async fn seed(count: usize) -> anyhow::Result<()> {
 
 /// Source postings shaped like real feeds: HTML descriptions, salaries with periods,
 /// and one in ten a duplicate of an earlier posting seen on another source.
-fn postings(count: usize) -> Vec<jobscout::pipeline::posting::SourcePosting> {
+fn postings(count: usize, now: DateTime<Utc>) -> Vec<jobscout::pipeline::posting::SourcePosting> {
     use jobscout::pipeline::posting::{Salary, SalaryPeriod, SourcePosting, WorkMode};
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
     let mut list: Vec<SourcePosting> = Vec::with_capacity(count);
@@ -278,7 +287,7 @@ fn postings(count: usize) -> Vec<jobscout::pipeline::posting::SourcePosting> {
             list.push(duplicate);
             continue;
         }
-        let record = generate(index, &mut random);
+        let record = generate(index, &mut random, now);
         let description = record.description_text.clone().unwrap_or_default();
         list.push(SourcePosting {
             source: record.source.clone(),
@@ -317,8 +326,127 @@ fn postings(count: usize) -> Vec<jobscout::pipeline::posting::SourcePosting> {
     list
 }
 
-async fn pipeline(counts: Vec<usize>) -> anyhow::Result<()> {
+/// Normalize, filter, dedupe and score, as a scrape run does between the sources
+/// and the upsert. Not inlined, so callgrind can count it alone
+/// (`--toggle-collect='*in_memory_stages*'`).
+#[inline(never)]
+fn in_memory_stages(
+    input: &[jobscout::pipeline::posting::SourcePosting],
+    filters: &jobscout::pipeline::filter::RunFilters,
+    now: DateTime<Utc>,
+) -> (
+    Vec<jobscout::pipeline::dedupe::UniqueJob>,
+    jobscout::pipeline::filter::FilterCounts,
+) {
     use jobscout::pipeline::{dedupe, filter, normalize, score};
+    let normalized: Vec<_> = input
+        .iter()
+        .map(|posting| normalize::normalize(posting, now))
+        .collect();
+    let (kept, counts) = filter::apply(normalized, filters);
+    let mut unique = dedupe::within_run(kept);
+    let tokens = score::query_tokens("senior backend engineer");
+    for job in &mut unique {
+        let (relevance, reasons) = score::score(&job.job, &tokens, true, now);
+        job.job.record.relevance_score = Some(relevance);
+        job.job.record.relevance_reasons = Some(reasons);
+    }
+    (unique, counts)
+}
+
+/// The filters of the timed run: none (every generated posting goes on to dedupe).
+fn no_filters() -> jobscout::pipeline::filter::RunFilters {
+    jobscout::pipeline::filter::RunFilters {
+        remote_only: false,
+        location: None,
+        include_internships: true,
+    }
+}
+
+/// A SHA-256 over everything the in-memory stages produce, with and without run
+/// filters, and over what dedupe against stored jobs makes of them: equal digests
+/// mean two builds give the same results.
+fn digest_of_stages(
+    input: &[jobscout::pipeline::posting::SourcePosting],
+    now: DateTime<Utc>,
+) -> String {
+    use jobscout::pipeline::dedupe::{self, StoredIdentity};
+    use jobscout::pipeline::filter::RunFilters;
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    let filtered = RunFilters {
+        remote_only: true,
+        location: Some("Europe".into()),
+        include_internships: false,
+    };
+    for filters in [no_filters(), filtered] {
+        let (mut unique, counts) = in_memory_stages(input, &filters, now);
+        hasher.update(format!("{counts:?} {}\n", unique.len()));
+        for job in &unique {
+            hasher.update(serde_json::to_string(&job.job.record).unwrap_or_default());
+            hasher.update(format!(
+                "|{}|{:?}|{:?}|{:?}|{:?}\n",
+                job.job.fingerprint,
+                job.job.salary_period,
+                job.job.salary_annual_min,
+                job.job.salary_annual_max,
+                job.sightings
+            ));
+        }
+        // Every third job as if stored under another id (half without a URL), so
+        // the rest are matched by id, URL and role.
+        let stored: Vec<StoredIdentity> = unique
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| index % 3 == 0)
+            .map(|(index, job)| StoredIdentity {
+                job_id: format!("stored{index}"),
+                job_url_canonical: job
+                    .job
+                    .record
+                    .job_url_canonical
+                    .clone()
+                    .filter(|_| index % 2 == 0),
+                company_normalized: job.job.record.company_normalized.clone(),
+                title_normalized: job.job.record.title_normalized.clone(),
+                location_raw: job.job.record.location_raw.clone(),
+                posted_at: job.job.record.posted_at,
+            })
+            .collect();
+        let existing = dedupe::against_stored(&mut unique, &stored);
+        hasher.update(format!("stored {existing}\n"));
+        for job in &unique {
+            hasher.update(&job.job.record.job_id);
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+async fn pipeline(counts: Vec<usize>, in_memory: bool, digest: bool) -> anyhow::Result<()> {
+    if in_memory {
+        // A fixed clock: the generated dates, the recency scores and `first_seen_at`
+        // are then the same on every run.
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        for count in counts {
+            let input = postings(count, now);
+            let started = Instant::now();
+            let (unique, _) = in_memory_stages(&input, &no_filters(), now);
+            let in_memory = started.elapsed().as_secs_f64();
+            println!(
+                "{count:>7} postings -> {:>7} unique | normalize+filter+dedupe+score {:>9.0} postings/s",
+                unique.len(),
+                count as f64 / in_memory,
+            );
+            if digest {
+                println!("digest {}", digest_of_stages(&input, now));
+            }
+        }
+        return Ok(());
+    }
     let settings = Settings::load()
         .map_err(anyhow::Error::msg)?
         .into_result()
@@ -327,44 +455,40 @@ async fn pipeline(counts: Vec<usize>) -> anyhow::Result<()> {
     storage::migrate(&pool).await?;
     println!("engine: {:?}", pool.engine());
     for count in counts {
-        let input = postings(count);
         let now = Utc::now();
+        let input = postings(count, now);
         let started = Instant::now();
-        let normalized: Vec<_> = input
-            .iter()
-            .map(|posting| normalize::normalize(posting, now))
-            .collect();
-        let filters = filter::RunFilters {
-            remote_only: false,
-            location: None,
-            include_internships: true,
-        };
-        let (kept, _) = filter::apply(normalized, &filters);
-        let mut unique = dedupe::within_run(kept);
-        let tokens = score::query_tokens("senior backend engineer");
-        for job in &mut unique {
-            let (relevance, reasons) = score::score(&job.job, &tokens, true, now);
-            job.job.record.relevance_score = Some(relevance);
-            job.job.record.relevance_reasons = Some(reasons);
-        }
+        let (unique, _) = in_memory_stages(&input, &no_filters(), now);
         let in_memory = started.elapsed().as_secs_f64();
-        let records: Vec<JobRecord> = unique.into_iter().map(|job| job.job.record).collect();
+        let mut records: Vec<JobRecord> = unique.into_iter().map(|job| job.job.record).collect();
         let started = Instant::now();
         for batch in records.chunks(1000) {
             storage::jobs::upsert_jobs(&pool, batch).await?;
         }
         let insert = started.elapsed().as_secs_f64();
+        // The same postings in a later run: only `last_seen_at` moves.
+        let later = now + Duration::hours(1);
+        for record in &mut records {
+            record.last_seen_at = Some(later);
+        }
         let started = Instant::now();
         for batch in records.chunks(1000) {
             storage::jobs::upsert_jobs(&pool, batch).await?;
         }
-        let update = started.elapsed().as_secs_f64();
+        let seen_again = started.elapsed().as_secs_f64();
+        // The very same records once more: nothing changes.
+        let started = Instant::now();
+        for batch in records.chunks(1000) {
+            storage::jobs::upsert_jobs(&pool, batch).await?;
+        }
+        let unchanged = started.elapsed().as_secs_f64();
         println!(
-            "{count:>7} postings -> {:>7} unique | normalize+filter+dedupe+score {:>9.0} postings/s | upsert new {:>7.0} rows/s | upsert existing {:>7.0} rows/s",
+            "{count:>7} postings -> {:>7} unique | normalize+filter+dedupe+score {:>9.0} postings/s | upsert new {:>7.0} rows/s | seen again {:>7.0} rows/s | unchanged {:>7.0} rows/s",
             records.len(),
             count as f64 / in_memory,
             records.len() as f64 / insert,
-            records.len() as f64 / update,
+            records.len() as f64 / seen_again,
+            records.len() as f64 / unchanged,
         );
     }
     pool.close().await;
@@ -400,7 +524,11 @@ async fn ceiling(port: u16, body_file: std::path::PathBuf) -> anyhow::Result<()>
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Seed { jobs } => seed(jobs).await,
-        Command::Pipeline { postings } => pipeline(postings).await,
+        Command::Pipeline {
+            postings,
+            in_memory,
+            digest,
+        } => pipeline(postings, in_memory, digest).await,
         Command::Ceiling { port, body_file } => ceiling(port, body_file).await,
     }
 }

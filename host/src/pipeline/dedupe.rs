@@ -66,52 +66,163 @@ fn company_similarity(a: &str, b: &str) -> f64 {
     }
 }
 
+/// The distinct lower-cased alphanumeric tokens of `text` (the set [`tokens`]
+/// returns), sorted and joined by single spaces. Tokens hold no spaces, so the
+/// words split back out, and set operations become merges of sorted lists.
+fn sorted_tokens(text: &str) -> String {
+    // Lower-casing is skipped for text that is ASCII without capitals (it would not change).
+    let lower = if text
+        .bytes()
+        .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
+    {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let mut words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|token| !token.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(" ")
+}
+
+fn words_of(sorted: &str) -> impl Iterator<Item = &str> + Clone {
+    sorted.split(' ').filter(|word| !word.is_empty())
+}
+
+/// (shared, total distinct) words of two [`sorted_tokens`] lists.
+fn overlap(a: &str, b: &str) -> (usize, usize) {
+    let (mut a, mut b) = (words_of(a).peekable(), words_of(b).peekable());
+    let (mut shared, mut total) = (0, 0);
+    loop {
+        match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => {
+                total += 1;
+                match x.cmp(y) {
+                    std::cmp::Ordering::Less => {
+                        a.next();
+                    }
+                    std::cmp::Ordering::Greater => {
+                        b.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        shared += 1;
+                        a.next();
+                        b.next();
+                    }
+                }
+            }
+            (Some(_), None) => {
+                total += 1;
+                a.next();
+            }
+            (None, Some(_)) => {
+                total += 1;
+                b.next();
+            }
+            (None, None) => return (shared, total),
+        }
+    }
+}
+
+/// Location words that say how, not where.
+const GENERIC_LOCATION_WORDS: [&str; 6] = ["remote", "hybrid", "onsite", "usa", "us", "uk"];
+
+/// What [`same_role`] compares of one job, computed once per job.
+#[derive(Debug, Clone)]
+struct RoleFacts {
+    company: String,
+    /// [`sorted_tokens`] of the title.
+    title: String,
+    /// [`sorted_tokens`] of the location, `None` when there is no location.
+    location: Option<String>,
+    /// `location` without [`GENERIC_LOCATION_WORDS`].
+    specific_location: String,
+    posted: Option<DateTime<Utc>>,
+}
+
+impl RoleFacts {
+    fn new(
+        company: &str,
+        title: &str,
+        location: Option<&str>,
+        posted: Option<DateTime<Utc>>,
+    ) -> Self {
+        let location = location
+            .filter(|location| !location.is_empty())
+            .map(sorted_tokens);
+        let mut specific_location = String::new();
+        for word in words_of(location.as_deref().unwrap_or_default())
+            .filter(|word| !GENERIC_LOCATION_WORDS.contains(word))
+        {
+            if !specific_location.is_empty() {
+                specific_location.push(' ');
+            }
+            specific_location.push_str(word);
+        }
+        RoleFacts {
+            company: company.to_string(),
+            title: sorted_tokens(title),
+            location,
+            specific_location,
+            posted,
+        }
+    }
+
+    fn of_record(record: &crate::storage::jobs::JobRecord) -> Self {
+        RoleFacts::new(
+            record.company_normalized.as_deref().unwrap_or_default(),
+            record.title_normalized.as_deref().unwrap_or_default(),
+            record.location_raw.as_deref(),
+            record.posted_at,
+        )
+    }
+
+    fn of_identity(identity: &StoredIdentity) -> Self {
+        RoleFacts::new(
+            identity.company_normalized.as_deref().unwrap_or_default(),
+            identity.title_normalized.as_deref().unwrap_or_default(),
+            identity.location_raw.as_deref(),
+            identity.posted_at,
+        )
+    }
+}
+
+/// Token Jaccard of two [`sorted_tokens`] lists (1 when both are empty).
+fn sorted_jaccard(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let (shared, total) = overlap(a, b);
+    if total == 0 {
+        return 1.0;
+    }
+    shared as f64 / total as f64
+}
+
 /// Same company (≥ 0.7), same title (token Jaccard ≥ 0.8), overlapping locations when
 /// both have one (so one role in several cities stays several jobs), and posted
 /// within 30 days of each other when both dates are known (so a repost a year
 /// later is a new job).
-#[allow(clippy::too_many_arguments)]
-fn same_role(
-    company_a: &str,
-    title_a: &str,
-    location_a: Option<&str>,
-    posted_a: Option<DateTime<Utc>>,
-    company_b: &str,
-    title_b: &str,
-    location_b: Option<&str>,
-    posted_b: Option<DateTime<Utc>>,
-) -> bool {
-    if company_similarity(company_a, company_b) < 0.7
-        || jaccard(&tokens(title_a), &tokens(title_b)) < 0.8
+fn same_role(a: &RoleFacts, b: &RoleFacts) -> bool {
+    if company_similarity(&a.company, &b.company) < 0.7 || sorted_jaccard(&a.title, &b.title) < 0.8
     {
         return false;
     }
-    if let (Some(a), Some(b)) = (
-        location_a.filter(|l| !l.is_empty()),
-        location_b.filter(|l| !l.is_empty()),
-    ) {
-        let (a, b) = (tokens(a), tokens(b));
-        let generic: HashSet<&str> = ["remote", "hybrid", "onsite", "usa", "us", "uk"]
-            .into_iter()
-            .collect();
-        let specific_a: HashSet<&String> = a
-            .iter()
-            .filter(|token| !generic.contains(token.as_str()))
-            .collect();
-        let specific_b: HashSet<&String> = b
-            .iter()
-            .filter(|token| !generic.contains(token.as_str()))
-            .collect();
+    if let (Some(location_a), Some(location_b)) = (&a.location, &b.location) {
+        let (specific_a, specific_b) = (&a.specific_location, &b.specific_location);
         let overlap = if specific_a.is_empty() || specific_b.is_empty() {
-            !a.is_disjoint(&b)
+            overlap(location_a, location_b).0 > 0
         } else {
-            !specific_a.is_disjoint(&specific_b)
+            specific_a == specific_b || overlap(specific_a, specific_b).0 > 0
         };
         if !overlap {
             return false;
         }
     }
-    if let (Some(a), Some(b)) = (posted_a, posted_b) {
+    if let (Some(a), Some(b)) = (a.posted, b.posted) {
         if (a - b).num_days().abs() > 30 {
             return false;
         }
@@ -119,8 +230,11 @@ fn same_role(
     true
 }
 
-fn company_bucket(company: &str) -> String {
-    company.chars().take(4).collect()
+fn company_bucket(company: &str) -> &str {
+    match company.char_indices().nth(4) {
+        Some((cut, _)) => &company[..cut],
+        None => company,
+    }
 }
 
 /// Finds "same role" candidates without comparing a job against every other one.
@@ -136,34 +250,45 @@ struct RoleIndex {
 }
 
 impl RoleIndex {
-    fn keys_for(company: &str, title: &str) -> Vec<String> {
-        let bucket = company_bucket(company);
-        let mut words: Vec<String> = tokens(title).into_iter().collect();
-        words.sort_unstable();
-        let mut keys = vec![format!("{bucket}|{}", words.join(" "))];
+    /// The keys of a job whose [`RoleFacts`] are `facts`.
+    fn keys_for(facts: &RoleFacts) -> Vec<String> {
+        let bucket = company_bucket(&facts.company);
+        let key = |title: &str| {
+            let mut key = String::with_capacity(bucket.len() + 1 + title.len());
+            key.push_str(bucket);
+            key.push('|');
+            key.push_str(title);
+            key
+        };
+        let words: Vec<&str> = words_of(&facts.title).collect();
+        let mut keys = vec![key(&facts.title)];
         if words.len() >= 4 {
             for skipped in 0..words.len() {
-                let rest: Vec<&str> = words
-                    .iter()
-                    .enumerate()
-                    .filter(|(index, _)| *index != skipped)
-                    .map(|(_, word)| word.as_str())
-                    .collect();
-                keys.push(format!("{bucket}|{}", rest.join(" ")));
+                let mut rest = String::with_capacity(facts.title.len());
+                for (index, word) in words.iter().enumerate() {
+                    if index == skipped {
+                        continue;
+                    }
+                    if !rest.is_empty() {
+                        rest.push(' ');
+                    }
+                    rest.push_str(word);
+                }
+                keys.push(key(&rest));
             }
         }
         keys
     }
 
-    fn insert(&mut self, company: &str, title: &str, index: usize) {
-        for key in Self::keys_for(company, title) {
+    fn insert(&mut self, keys: Vec<String>, index: usize) {
+        for key in keys {
             self.keys.entry(key).or_default().push(index);
         }
     }
 
     /// Candidate indexes in insertion order, without repeats.
-    fn candidates(&self, company: &str, title: &str) -> Vec<usize> {
-        let mut found: Vec<usize> = Self::keys_for(company, title)
+    fn candidates(&self, keys: &[String]) -> Vec<usize> {
+        let mut found: Vec<usize> = keys
             .iter()
             .filter_map(|key| self.keys.get(key))
             .flatten()
@@ -179,39 +304,33 @@ impl RoleIndex {
 /// the sightings of its duplicates.
 pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
     let mut unique: Vec<UniqueJob> = Vec::with_capacity(jobs.len());
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut by_url: HashMap<String, usize> = HashMap::new();
-    let mut roles = RoleIndex::default();
+    let mut facts: Vec<RoleFacts> = Vec::with_capacity(jobs.len());
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(jobs.len());
+    let mut by_url: HashMap<String, usize> = HashMap::with_capacity(2 * jobs.len());
+    let mut roles = RoleIndex {
+        keys: HashMap::with_capacity(2 * jobs.len()),
+    };
     for job in jobs {
         let record = &job.record;
-        let urls: Vec<String> = [record.job_url_canonical.clone(), record.apply_url.clone()]
-            .into_iter()
-            .flatten()
-            .filter(|url| !url.is_empty())
-            .collect();
-        let company = record.company_normalized.clone().unwrap_or_default();
-        let title = record.title_normalized.clone().unwrap_or_default();
+        let urls = [
+            record.job_url_canonical.as_deref(),
+            record.apply_url.as_deref(),
+        ];
+        let urls = urls.iter().flatten().filter(|url| !url.is_empty());
+        let mut role: Option<(RoleFacts, Vec<String>)> = None;
         let existing = by_id
             .get(&record.job_id)
             .copied()
-            .or_else(|| urls.iter().find_map(|url| by_url.get(url).copied()))
+            .or_else(|| urls.clone().find_map(|url| by_url.get(*url).copied()))
             .or_else(|| {
-                roles
-                    .candidates(&company, &title)
+                let job_facts = RoleFacts::of_record(record);
+                let keys = RoleIndex::keys_for(&job_facts);
+                let found = roles
+                    .candidates(&keys)
                     .into_iter()
-                    .find(|index| {
-                        let other = &unique[*index].job.record;
-                        same_role(
-                            &company,
-                            &title,
-                            record.location_raw.as_deref(),
-                            record.posted_at,
-                            other.company_normalized.as_deref().unwrap_or_default(),
-                            other.title_normalized.as_deref().unwrap_or_default(),
-                            other.location_raw.as_deref(),
-                            other.posted_at,
-                        )
-                    })
+                    .find(|index| same_role(&job_facts, &facts[*index]));
+                role = Some((job_facts, keys));
+                found
             });
         match existing {
             Some(index) => {
@@ -224,9 +343,17 @@ pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
                 let index = unique.len();
                 by_id.insert(record.job_id.clone(), index);
                 for url in urls {
-                    by_url.entry(url).or_insert(index);
+                    if !by_url.contains_key(*url) {
+                        by_url.insert(url.to_string(), index);
+                    }
                 }
-                roles.insert(&company, &title, index);
+                let (job_facts, keys) = role.unwrap_or_else(|| {
+                    let job_facts = RoleFacts::of_record(record);
+                    let keys = RoleIndex::keys_for(&job_facts);
+                    (job_facts, keys)
+                });
+                roles.insert(keys, index);
+                facts.push(job_facts);
                 unique.push(UniqueJob {
                     sightings: vec![sighting_of(&job)],
                     job,
@@ -255,12 +382,9 @@ pub fn against_stored(jobs: &mut [UniqueJob], stored: &[StoredIdentity]) -> usiz
         })
         .collect();
     let mut roles = RoleIndex::default();
-    for (index, identity) in stored.iter().enumerate() {
-        roles.insert(
-            identity.company_normalized.as_deref().unwrap_or_default(),
-            identity.title_normalized.as_deref().unwrap_or_default(),
-            index,
-        );
+    let facts: Vec<RoleFacts> = stored.iter().map(RoleFacts::of_identity).collect();
+    for (index, identity_facts) in facts.iter().enumerate() {
+        roles.insert(RoleIndex::keys_for(identity_facts), index);
     }
     let mut existing = 0;
     let mut claimed: HashSet<String> = HashSet::new();
@@ -275,25 +399,12 @@ pub fn against_stored(jobs: &mut [UniqueJob], stored: &[StoredIdentity]) -> usiz
         {
             Some(id.to_string())
         } else {
-            let company = record.company_normalized.as_deref().unwrap_or_default();
-            let title = record.title_normalized.as_deref().unwrap_or_default();
+            let job_facts = RoleFacts::of_record(record);
             roles
-                .candidates(company, title)
+                .candidates(&RoleIndex::keys_for(&job_facts))
                 .into_iter()
-                .map(|index| &stored[index])
-                .find(|identity| {
-                    same_role(
-                        company,
-                        title,
-                        record.location_raw.as_deref(),
-                        record.posted_at,
-                        identity.company_normalized.as_deref().unwrap_or_default(),
-                        identity.title_normalized.as_deref().unwrap_or_default(),
-                        identity.location_raw.as_deref(),
-                        identity.posted_at,
-                    )
-                })
-                .map(|identity| identity.job_id.clone())
+                .find(|index| same_role(&job_facts, &facts[*index]))
+                .map(|index| stored[index].job_id.clone())
         };
         // Two run jobs may not both claim one stored row; the second stays new.
         if let Some(target) = target.filter(|target| claimed.insert(target.clone())) {
@@ -459,21 +570,26 @@ mod tests {
 
     #[test]
     fn titles_one_token_apart_are_candidates() {
+        let keys = |company: &str, title: &str| {
+            RoleIndex::keys_for(&RoleFacts::new(company, title, None, None))
+        };
         let mut roles = RoleIndex::default();
-        roles.insert("acme", "senior backend software engineer", 0);
-        roles.insert("acme", "data engineer", 1);
-        roles.insert("globex", "senior backend software engineer", 2);
+        roles.insert(keys("acme", "senior backend software engineer"), 0);
+        roles.insert(keys("acme", "data engineer"), 1);
+        roles.insert(keys("globex", "senior backend software engineer"), 2);
         // One token added, removed or reordered: same key family, same company bucket.
         assert_eq!(
-            roles.candidates("acme", "senior backend software engineer ii"),
+            roles.candidates(&keys("acme", "senior backend software engineer ii")),
             [0]
         );
         assert_eq!(
-            roles.candidates("acme", "engineer senior software backend"),
+            roles.candidates(&keys("acme", "engineer senior software backend")),
             [0]
         );
-        assert_eq!(roles.candidates("acme", "engineer data"), [1]);
-        assert!(roles.candidates("acme", "product manager").is_empty());
+        assert_eq!(roles.candidates(&keys("acme", "engineer data")), [1]);
+        assert!(roles
+            .candidates(&keys("acme", "product manager"))
+            .is_empty());
     }
 
     #[test]
@@ -487,5 +603,19 @@ mod tests {
             ) == 1.0
         );
         assert!(jaccard(&tokens("senior rust engineer"), &tokens("rust engineer")) < 0.8);
+        // The sorted-list forms agree with the sets.
+        for (a, b) in [
+            ("Senior Rust Engineer", "rust engineer senior"),
+            ("senior rust engineer", "rust engineer"),
+            ("Data Engineer II", "data engineer, platform"),
+            ("", ""),
+            ("Größe Müller", "grösse müller"),
+        ] {
+            assert_eq!(
+                sorted_jaccard(&sorted_tokens(a), &sorted_tokens(b)),
+                jaccard(&tokens(a), &tokens(b)),
+                "{a} / {b}"
+            );
+        }
     }
 }

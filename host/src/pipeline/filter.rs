@@ -1,6 +1,9 @@
 //! The earlier backend's run filters (reference §3.4 step 6): remote-only, location
 //! and employment type. Each drop is counted under the filter that made it.
 
+use std::cell::OnceCell;
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::normalize::NormalizedJob;
@@ -58,6 +61,14 @@ fn text_of(job: &NormalizedJob) -> String {
     .to_lowercase()
 }
 
+/// A European place as a whole word of `blob` (or, for names of several words, between spaces).
+fn mentions_europe(blob: &str) -> bool {
+    let words: HashSet<&str> = blob.split(|c: char| !c.is_alphanumeric()).collect();
+    EUROPE_SYNONYMS.iter().any(|word| {
+        words.contains(word) || (word.contains(' ') && blob.contains(&format!(" {word} ")))
+    })
+}
+
 /// Keeps the jobs that pass; counts the others by the first filter that dropped them.
 pub fn apply(jobs: Vec<NormalizedJob>, filters: &RunFilters) -> (Vec<NormalizedJob>, FilterCounts) {
     let mut counts = FilterCounts::default();
@@ -70,12 +81,17 @@ pub fn apply(jobs: Vec<NormalizedJob>, filters: &RunFilters) -> (Vec<NormalizedJ
     let kept = jobs
         .into_iter()
         .filter(|job| {
-            let blob = text_of(job);
+            // The lower-cased text is only made for a filter that reads it.
+            let text = OnceCell::new();
+            let blob = || text.get_or_init(|| text_of(job)).as_str();
             let remote_type = job.record.remote_type.as_deref().unwrap_or("unknown");
             if filters.remote_only {
                 let dropped = match remote_type {
                     "onsite" => true,
-                    "unknown" => !REMOTE_SIGNALS.iter().any(|signal| blob.contains(signal)),
+                    "unknown" => {
+                        let blob = blob();
+                        !REMOTE_SIGNALS.iter().any(|signal| blob.contains(signal))
+                    }
                     _ => false,
                 };
                 if dropped {
@@ -84,13 +100,9 @@ pub fn apply(jobs: Vec<NormalizedJob>, filters: &RunFilters) -> (Vec<NormalizedJ
                 }
             }
             if let Some(location) = &location {
+                let blob = blob();
                 let matches = blob.contains(location.as_str())
-                    || (location == "europe"
-                        && EUROPE_SYNONYMS.iter().any(|word| {
-                            blob.split(|c: char| !c.is_alphanumeric())
-                                .any(|token| token == *word)
-                                || blob.contains(&format!(" {word} "))
-                        }));
+                    || (location == "europe" && mentions_europe(blob));
                 if !matches {
                     counts.location += 1;
                     return false;

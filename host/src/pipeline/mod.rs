@@ -316,18 +316,14 @@ async fn execute<S: PostingSource>(
     let tokens = score::query_tokens(&request.query);
     let mut records = Vec::with_capacity(unique.len());
     let mut sightings = Vec::new();
-    for job in &mut unique {
+    for mut job in unique {
         let (relevance, reasons) = score::score(&job.job, &tokens, request.remote_only, now);
         job.job.record.relevance_score = Some(relevance);
         job.job.record.relevance_reasons = Some(reasons).filter(|reasons| !reasons.is_empty());
-        for sighting in &job.sightings {
-            sightings.push((
-                job.job.record.job_id.clone(),
-                sighting.source.clone(),
-                sighting.url.clone(),
-            ));
+        for sighting in job.sightings {
+            sightings.push((job.job.record.job_id.clone(), sighting.source, sighting.url));
         }
-        records.push(job.job.record.clone());
+        records.push(job.job.record);
     }
     jobs::upsert_jobs(pool, &records).await?;
     scrape::record_sightings(pool, &sightings).await?;

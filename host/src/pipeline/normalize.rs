@@ -42,34 +42,41 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
     let company = collapse_whitespace(&posting.company);
     let company_normalized = normalize_company(&company);
     let title_normalized = title.to_lowercase();
-    let location_raw = posting
-        .locations
-        .iter()
-        .map(|location| collapse_whitespace(location))
-        .filter(|location| !location.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let mut location_raw = String::new();
+    for location in &posting.locations {
+        let mark = location_raw.len();
+        if mark > 0 {
+            location_raw.push_str("; ");
+        }
+        let start = location_raw.len();
+        push_collapsed(&mut location_raw, location);
+        if location_raw.len() == start {
+            location_raw.truncate(mark);
+        }
+    }
     let location = parse_location(&location_raw);
-    let description_text = posting
-        .description_text
-        .clone()
-        .filter(|text| !text.trim().is_empty())
-        .or_else(|| posting.description_html.as_deref().map(html_to_text))
-        .map(|text| truncate_chars(text.trim(), MAX_DESCRIPTION_CHARS));
-    let blob = format!(
-        "{title} {location_raw} {}",
-        description_text.as_deref().unwrap_or_default()
-    );
+    let description_text = match posting.description_text.as_deref() {
+        Some(text) if !text.trim().is_empty() => Some(trimmed_and_capped(text.to_string())),
+        _ => posting
+            .description_html
+            .as_deref()
+            .map(|html| trimmed_and_capped(html_to_text(html))),
+    };
     let remote_type = match posting.work_mode {
         WorkMode::Unknown => work_mode_from_text(&format!("{title} {location_raw}")),
         known => known,
     };
     let mut employment_types = posting.employment_types.clone();
     if employment_types.is_empty() {
-        employment_types = employment_from_text(&blob);
+        employment_types = employment_from_text(&format!(
+            "{title} {location_raw} {}",
+            description_text.as_deref().unwrap_or_default()
+        ));
     }
     employment_types.dedup();
-    let job_url = Some(posting.listing_url.trim().to_string()).filter(|url| !url.is_empty());
+    let job_url = Some(posting.listing_url.trim())
+        .filter(|url| !url.is_empty())
+        .map(str::to_string);
     let job_url_canonical = job_url.as_deref().map(canonical_url);
     let salary = posting.salary.as_ref();
     let period = salary.and_then(|salary| salary.period);
@@ -85,23 +92,34 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
             .map(|(amount, period)| amount * period.per_year())
     };
     let (salary_annual_min, salary_annual_max) = (annual(salary_min), annual(salary_max));
+    let job_id = job_id(
+        &posting.source,
+        &posting.source_id,
+        &company_normalized,
+        &title_normalized,
+        &location_raw,
+        job_url_canonical.as_deref(),
+    );
+    let mut fingerprint =
+        String::with_capacity(company_normalized.len() + title_normalized.len() + 1);
+    fingerprint.push_str(&company_normalized);
+    fingerprint.push('|');
+    for (index, token) in title_tokens(&title_normalized).enumerate() {
+        if index > 0 {
+            fingerprint.push(' ');
+        }
+        fingerprint.push_str(token);
+    }
     let record = JobRecord {
-        job_id: job_id(
-            &posting.source,
-            &posting.source_id,
-            &company_normalized,
-            &title_normalized,
-            &location_raw,
-            job_url_canonical.as_deref(),
-        ),
+        job_id,
         provider_id: Some(posting.source_id.clone()).filter(|id| !id.is_empty()),
         source: posting.source.clone(),
         source_url: posting.source_url.clone(),
-        title_normalized: Some(title_normalized.clone()),
-        company_normalized: Some(company_normalized.clone()),
-        location_raw: Some(location_raw.clone()).filter(|location| !location.is_empty()),
+        title_normalized: Some(title_normalized),
+        company_normalized: Some(company_normalized),
         country: location.country.map(str::to_string),
         city: location.city,
+        location_raw: Some(location_raw).filter(|location| !location.is_empty()),
         remote_type: Some(remote_type.as_str().to_string()),
         employment_types,
         salary_min,
@@ -110,16 +128,18 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
         salary_annual_min,
         salary_annual_max,
         salary_currency: salary
-            .and_then(|salary| salary.currency.clone())
-            .map(|currency| currency.trim().to_ascii_uppercase())
-            .filter(|currency| currency.len() == 3),
+            .and_then(|salary| salary.currency.as_deref())
+            .map(str::trim)
+            .filter(|currency| currency.len() == 3)
+            .map(str::to_ascii_uppercase),
         job_url,
         job_url_canonical,
         apply_url: posting
             .apply_url
-            .clone()
-            .map(|url| url.trim().to_string())
-            .filter(|url| !url.is_empty()),
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_string),
         description_text,
         tags: posting
             .tags
@@ -143,12 +163,26 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
         salary_annual_min,
         salary_annual_max,
         salary_period: period,
-        fingerprint: format!(
-            "{company_normalized}|{}",
-            title_tokens(&title_normalized).join(" ")
-        ),
+        fingerprint,
         record,
     }
+}
+
+/// `text` without surrounding whitespace, cut to [`MAX_DESCRIPTION_CHARS`]; reuses
+/// the allocation when nothing is cut.
+fn trimmed_and_capped(mut text: String) -> String {
+    let trimmed = text.trim();
+    if trimmed.len() == text.len() && text.len() <= MAX_DESCRIPTION_CHARS {
+        return text;
+    }
+    let trimmed = truncate_chars(trimmed, MAX_DESCRIPTION_CHARS);
+    let (start, end) = (
+        trimmed.as_ptr() as usize - text.as_ptr() as usize,
+        trimmed.len(),
+    );
+    text.truncate(start + end);
+    text.drain(..start);
+    text
 }
 
 /// The earlier backend's id: the first 24 hex characters of SHA-256 over
@@ -161,28 +195,65 @@ pub fn job_id(
     location_raw: &str,
     canonical_url: Option<&str>,
 ) -> String {
-    let key = if !source.is_empty() && !source_id.is_empty() {
-        format!("{source}:{source_id}")
+    let mut hasher = Sha256::new();
+    if !source.is_empty() && !source_id.is_empty() {
+        hasher.update(source);
+        hasher.update(":");
+        hasher.update(source_id);
     } else {
-        format!(
+        hasher.update(format!(
             "{company_normalized}|{title_normalized}|{}|{}",
             location_raw.to_lowercase(),
             canonical_url.unwrap_or_default().to_lowercase()
-        )
-    };
-    let digest = Sha256::digest(key.as_bytes());
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    hex[..24].to_string()
+        ));
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(24);
+    for byte in &hasher.finalize()[..12] {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    id
 }
 
+/// Words separated by one space, without leading or trailing whitespace.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(text.len());
+    push_collapsed(&mut collapsed, text);
+    collapsed
 }
 
-fn truncate_chars(text: &str, max: usize) -> String {
+/// Appends `text` as [`collapse_whitespace`] would return it.
+fn push_collapsed(target: &mut String, text: &str) {
+    // Already collapsed (the common case): ASCII words separated by single spaces.
+    let bytes = text.as_bytes();
+    let collapsed = bytes.first().is_some_and(|first| *first != b' ')
+        && bytes.last().is_some_and(|last| *last != b' ')
+        && bytes
+            .iter()
+            .all(|byte| byte.is_ascii() && !matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        && !bytes.windows(2).any(|pair| pair == b"  ");
+    if collapsed {
+        target.push_str(text);
+        return;
+    }
+    for (index, word) in text.split_whitespace().enumerate() {
+        if index > 0 {
+            target.push(' ');
+        }
+        target.push_str(word);
+    }
+}
+
+/// The first `max` characters of `text`.
+fn truncate_chars(text: &str, max: usize) -> &str {
+    // A character takes at least one byte: short texts need no counting.
+    if text.len() <= max {
+        return text;
+    }
     match text.char_indices().nth(max) {
-        Some((cut, _)) => text[..cut].to_string(),
-        None => text.to_string(),
+        Some((cut, _)) => &text[..cut],
+        None => text,
     }
 }
 
@@ -213,38 +284,37 @@ const LEGAL_SUFFIXES: [&str; 22] = [
 
 /// Lower-cased company name without legal suffixes ("Ferris Labs GmbH" → "ferris labs").
 pub fn normalize_company(company: &str) -> String {
-    let mut words: Vec<String> = collapse_whitespace(company)
-        .to_lowercase()
+    let lower = collapse_whitespace(company).to_lowercase();
+    let mut words: Vec<&str> = lower
         .split(' ')
-        .map(|word| {
-            word.trim_matches(|c: char| c == ',' || c == '.' || c == '(' || c == ')')
-                .to_string()
-        })
+        .map(|word| word.trim_matches(|c: char| c == ',' || c == '.' || c == '(' || c == ')'))
         .filter(|word| !word.is_empty())
         .collect();
-    while words.len() > 1 && LEGAL_SUFFIXES.contains(&words[words.len() - 1].as_str()) {
+    while words.len() > 1 && LEGAL_SUFFIXES.contains(&words[words.len() - 1]) {
         words.pop();
     }
     words.join(" ")
 }
 
-fn title_tokens(title: &str) -> Vec<String> {
+fn title_tokens(title: &str) -> impl Iterator<Item = &str> {
     title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|token| !token.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// Query keys dropped from canonical URLs: trackers that differ per sighting.
 fn is_tracking_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    key.starts_with("utm_")
-        || key.starts_with("mc_")
-        || matches!(
-            key.as_str(),
-            "ref" | "source" | "campaign" | "fbclid" | "gclid" | "trk" | "src" | "referrer"
-        )
+    let starts_with = |prefix: &str| {
+        key.len() >= prefix.len()
+            && key.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    starts_with("utm_")
+        || starts_with("mc_")
+        || [
+            "ref", "source", "campaign", "fbclid", "gclid", "trk", "src", "referrer",
+        ]
+        .iter()
+        .any(|name| key.eq_ignore_ascii_case(name))
 }
 
 /// Lower-case scheme and host, no tracking parameters, no fragment, no trailing slash.
@@ -253,20 +323,23 @@ pub fn canonical_url(url: &str) -> String {
         return url.trim().trim_end_matches('/').to_string();
     };
     parsed.set_fragment(None);
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter(|(key, _)| !is_tracking_key(key))
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    if kept.is_empty() {
+    if parsed.query_pairs().all(|(key, _)| is_tracking_key(&key)) {
         parsed.set_query(None);
     } else {
+        let kept: Vec<(String, String)> = parsed
+            .query_pairs()
+            .filter(|(key, _)| !is_tracking_key(key))
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
         parsed.query_pairs_mut().clear().extend_pairs(kept);
     }
-    let text = parsed.to_string();
+    let mut text = String::from(parsed);
     match text.split_once('?') {
         Some((path, query)) => format!("{}?{query}", path.trim_end_matches('/')),
-        None => text.trim_end_matches('/').to_string(),
+        None => {
+            text.truncate(text.trim_end_matches('/').len());
+            text
+        }
     }
 }
 
@@ -415,11 +488,12 @@ pub fn parse_location(text: &str) -> Location {
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect();
+    // No other character lower-cases to these ASCII words' letters, so an ASCII
+    // comparison ignoring case is the same as comparing lower-cased text.
     let is_remote_word = |word: &str| {
-        matches!(
-            word.to_lowercase().as_str(),
-            "remote" | "anywhere" | "worldwide"
-        )
+        ["remote", "anywhere", "worldwide"]
+            .iter()
+            .any(|remote| word.eq_ignore_ascii_case(remote))
     };
     let city = parts
         .first()
@@ -427,18 +501,20 @@ pub fn parse_location(text: &str) -> Location {
         .map(|part| part.to_string());
     let mut country = None;
     if let Some(last) = parts.last() {
-        if US_STATES.contains(&last.to_uppercase().as_str()) && last.len() == 2 {
+        // Two bytes that upper-case to a state's two ASCII letters are those letters.
+        if last.len() == 2
+            && US_STATES
+                .iter()
+                .any(|state| last.eq_ignore_ascii_case(state))
+        {
             country = Some("US");
         }
     }
     if country.is_none() {
+        let lower_parts: Vec<&str> = lower.split([',', '(', ')']).map(str::trim).collect();
         country = COUNTRIES
             .iter()
-            .find(|(name, _)| {
-                lower
-                    .split(|c: char| c == ',' || c == '(' || c == ')')
-                    .any(|part| part.trim() == *name)
-            })
+            .find(|(name, _)| lower_parts.contains(name))
             .map(|(_, code)| *code);
     }
     if country.is_none() {
@@ -456,97 +532,314 @@ pub fn parse_location(text: &str) -> Location {
     Location { country, city }
 }
 
-/// Plain text from HTML: block elements become line breaks, list items bullets,
-/// entities decoded, scripts and styles dropped.
-pub fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut skipping: Option<&str> = None;
-    while let Some(start) = rest.find('<') {
-        if skipping.is_none() {
-            text.push_str(&decode_entities(&rest[..start]));
-        }
-        let Some(end) = rest[start..].find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
-        let name = tag
-            .trim_start_matches('/')
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let closing = tag.starts_with('/');
-        if let Some(skipped) = skipping {
-            if closing && name == skipped {
-                skipping = None;
-            }
-        } else if !closing && (name == "script" || name == "style") {
-            skipping = Some(if name == "script" { "script" } else { "style" });
-        } else {
-            match name.as_str() {
-                "br" | "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol"
-                | "tr" | "section" => text.push('\n'),
-                "li" if !closing => text.push_str("\n- "),
-                _ => {}
-            }
-        }
-        rest = &rest[start + end + 1..];
-    }
-    if skipping.is_none() {
-        text.push_str(&decode_entities(rest));
-    }
-    text.lines()
-        .map(collapse_whitespace)
-        .filter(|line| !line.is_empty() && line != "-")
-        .collect::<Vec<_>>()
-        .join("\n")
+/// What a byte of HTML means to [`html_to_text`]'s scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    /// Copied as it is.
+    Text,
+    /// A space: copied when it follows text, else collapsed.
+    Space,
+    /// Other ASCII whitespace but the line feed: collapsed into a space.
+    Whitespace,
+    LineFeed,
+    /// `<`: a tag starts.
+    Tag,
+    /// `&`: maybe an entity.
+    Entity,
+    /// A lead byte of the non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
+    /// U+2000..U+205F, U+3000); the character decides.
+    MaybeWhitespace,
 }
 
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut output = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        output.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let Some(end) = after.find(';').filter(|end| *end <= 10) else {
-            output.push('&');
-            rest = &after[1..];
-            continue;
+static BYTE_CLASSES: [ByteClass; 256] = {
+    let mut table = [ByteClass::Text; 256];
+    table[b' ' as usize] = ByteClass::Space;
+    table[b'\t' as usize] = ByteClass::Whitespace;
+    table[0x0b] = ByteClass::Whitespace;
+    table[0x0c] = ByteClass::Whitespace;
+    table[b'\r' as usize] = ByteClass::Whitespace;
+    table[b'\n' as usize] = ByteClass::LineFeed;
+    table[b'<' as usize] = ByteClass::Tag;
+    table[b'&' as usize] = ByteClass::Entity;
+    table[0xc2] = ByteClass::MaybeWhitespace;
+    table[0xe1] = ByteClass::MaybeWhitespace;
+    table[0xe2] = ByteClass::MaybeWhitespace;
+    table[0xe3] = ByteClass::MaybeWhitespace;
+    table
+};
+
+/// The tags [`html_to_text`] acts on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// br, p, div, h1..h6, ul, ol, tr, section: a line break.
+    Block,
+    ListItem,
+    Script,
+    Style,
+    Other,
+}
+
+impl TagKind {
+    /// The kind of a tag name, in any case.
+    fn of(name: &str) -> TagKind {
+        let mut lower = [0u8; 7];
+        let Some(lower) = lower.get_mut(..name.len()) else {
+            return TagKind::Other;
         };
-        let entity = &after[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" | "#39" => Some('\''),
-            "nbsp" => Some(' '),
-            _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                u32::from_str_radix(&entity[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32)
-            }
-            _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(character) => {
-                output.push(character);
-                rest = &after[end + 1..];
-            }
-            None => {
-                output.push('&');
-                rest = &after[1..];
-            }
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        match &*lower {
+            b"br" | b"p" | b"div" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"ul"
+            | b"ol" | b"tr" | b"section" => TagKind::Block,
+            b"li" => TagKind::ListItem,
+            b"script" => TagKind::Script,
+            b"style" => TagKind::Style,
+            _ => TagKind::Other,
         }
     }
-    output.push_str(rest);
-    output
+}
+
+/// Plain text from HTML: block elements become line breaks, list items bullets,
+/// entities decoded, scripts and styles dropped. Each line's whitespace is
+/// collapsed, and empty lines and lone bullets are left out.
+///
+/// One pass over the bytes: runs of text (single spaces included) are copied whole;
+/// only tags, entities and other whitespace stop the copy.
+pub fn html_to_text(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut text = Lines::with_capacity(html.len());
+    let mut skipping: Option<TagKind> = None;
+    // Text from `run` to `index` is not yet in `text`.
+    let mut run = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        let class = BYTE_CLASSES[usize::from(bytes[index])];
+        match class {
+            ByteClass::Text => {
+                index += 1;
+                continue;
+            }
+            ByteClass::Space if index > run && bytes[index - 1] != b' ' => {
+                index += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if skipping.is_some() && class != ByteClass::Tag {
+            // Inside a script or style only the closing tag counts.
+            index += 1;
+            continue;
+        }
+        match class {
+            ByteClass::Tag => {
+                if skipping.is_none() {
+                    text.push_run(&html[run..index]);
+                }
+                let Some(length) = bytes[index..].iter().position(|byte| *byte == b'>') else {
+                    // An unterminated tag: the rest is dropped.
+                    return text.finish();
+                };
+                let tag = html[index + 1..index + length].trim();
+                let closing = tag.starts_with('/');
+                let name = tag
+                    .trim_start_matches('/')
+                    .split(|c: char| c.is_whitespace() || c == '/')
+                    .next()
+                    .unwrap_or_default();
+                let kind = TagKind::of(name);
+                if let Some(skipped) = skipping {
+                    if closing && kind == skipped {
+                        skipping = None;
+                    }
+                } else if !closing && matches!(kind, TagKind::Script | TagKind::Style) {
+                    skipping = Some(kind);
+                } else if kind == TagKind::Block {
+                    text.push_str("\n");
+                } else if !closing && kind == TagKind::ListItem {
+                    text.push_str("\n- ");
+                }
+                index += length + 1;
+            }
+            ByteClass::Entity => {
+                // The entity ends at a ';' within 10 bytes, before the next tag.
+                let window = &bytes[index + 1..bytes.len().min(index + 11)];
+                let decoded = window
+                    .iter()
+                    .position(|byte| *byte == b';' || *byte == b'<')
+                    .filter(|end| window[*end] == b';')
+                    .and_then(|end| Some((decode_entity(&html[index + 1..index + 1 + end])?, end)));
+                let Some((character, end)) = decoded else {
+                    // Not an entity: the '&' is text.
+                    index += 1;
+                    continue;
+                };
+                text.push_run(&html[run..index]);
+                text.push_char(character);
+                index += end + 2;
+            }
+            ByteClass::MaybeWhitespace => {
+                let character = html[index..].chars().next().unwrap_or_default();
+                if !character.is_whitespace() {
+                    index += 1;
+                    continue;
+                }
+                text.push_run(&html[run..index]);
+                text.space();
+                index += character.len_utf8();
+            }
+            ByteClass::LineFeed => {
+                text.push_run(&html[run..index]);
+                text.end_line();
+                index += 1;
+            }
+            ByteClass::Space | ByteClass::Whitespace | ByteClass::Text => {
+                text.push_run(&html[run..index]);
+                text.space();
+                index += 1;
+            }
+        }
+        run = index;
+    }
+    if skipping.is_none() {
+        text.push_run(&html[run..]);
+    }
+    text.finish()
+}
+
+/// Builds text line by line as `html_to_text` returns it: whitespace within a line
+/// collapsed to single spaces, lines that end up empty or a lone "-" left out,
+/// kept lines joined by "\n". Text is appended in pieces, so no intermediate
+/// string is made.
+struct Lines {
+    text: String,
+    /// Where the current line starts in `text` (after its separator).
+    line_start: usize,
+    /// Where the current line's separator starts (= `line_start` for the first line):
+    /// dropping the line truncates here.
+    separator_at: usize,
+    /// A space is owed before the next word of the current line.
+    space_pending: bool,
+}
+
+impl Lines {
+    fn with_capacity(capacity: usize) -> Self {
+        Lines {
+            text: String::with_capacity(capacity),
+            line_start: 0,
+            separator_at: 0,
+            space_pending: false,
+        }
+    }
+
+    fn push_str(&mut self, piece: &str) {
+        let bytes = piece.as_bytes();
+        let mut word_start = 0;
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            let width = match byte {
+                b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => 1,
+                // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0,
+                // U+1680, U+2000..U+205F, U+3000).
+                0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+                    let character = piece[index..].chars().next().unwrap_or_default();
+                    if character.is_whitespace() {
+                        character.len_utf8()
+                    } else {
+                        0
+                    }
+                }
+                _ => 0,
+            };
+            if width == 0 {
+                index += 1;
+                continue;
+            }
+            self.push_word(&piece[word_start..index]);
+            if byte == b'\n' {
+                self.end_line();
+            } else {
+                self.space();
+            }
+            index += width;
+            word_start = index;
+        }
+        self.push_word(&piece[word_start..]);
+    }
+
+    /// Appends text holding no whitespace but single spaces after words (one may end it).
+    fn push_run(&mut self, run: &str) {
+        match run.strip_suffix(' ') {
+            Some(words) => {
+                self.push_word(words);
+                self.space();
+            }
+            None => self.push_word(run),
+        }
+    }
+
+    /// Whitespace: a space before the line's next word, if any.
+    fn space(&mut self) {
+        self.space_pending = true;
+    }
+
+    fn push_char(&mut self, character: char) {
+        let mut buffer = [0; 4];
+        self.push_str(character.encode_utf8(&mut buffer));
+    }
+
+    /// Appends non-whitespace text to the current line.
+    fn push_word(&mut self, word: &str) {
+        if word.is_empty() {
+            return;
+        }
+        if self.text.len() == self.line_start {
+            // The line's first word: the separator from the kept lines before it
+            // goes in now (leading whitespace is dropped).
+            self.separator_at = self.text.len();
+            if !self.text.is_empty() {
+                self.text.push('\n');
+                self.line_start = self.text.len();
+            }
+        } else if self.space_pending {
+            self.text.push(' ');
+        }
+        self.space_pending = false;
+        self.text.push_str(word);
+    }
+
+    fn end_line(&mut self) {
+        if &self.text[self.line_start..] == "-" {
+            self.text.truncate(self.separator_at);
+        }
+        self.line_start = self.text.len();
+        self.separator_at = self.text.len();
+        self.space_pending = false;
+    }
+
+    fn finish(mut self) -> String {
+        self.end_line();
+        self.text
+    }
+}
+
+/// The character an entity names (`amp`, `#39`, `#x41`), without its `&` and `;`.
+fn decode_entity(entity: &str) -> Option<char> {
+    match entity {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" | "#39" => Some('\''),
+        "nbsp" => Some(' '),
+        _ if entity.starts_with("#x") || entity.starts_with("#X") => {
+            u32::from_str_radix(&entity[2..], 16)
+                .ok()
+                .and_then(char::from_u32)
+        }
+        _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -672,6 +965,146 @@ mod tests {
             employment_from_text("Full-time or contract"),
             ["full_time", "contract"]
         );
+    }
+
+    /// The first, straightforward `html_to_text` (intermediate strings everywhere):
+    /// the one-pass version must give the same text.
+    fn html_to_text_reference(html: &str) -> String {
+        fn decode(text: &str) -> String {
+            let mut output = String::new();
+            let mut rest = text;
+            while let Some(start) = rest.find('&') {
+                output.push_str(&rest[..start]);
+                let after = &rest[start..];
+                let Some(end) = after.find(';').filter(|end| *end <= 10) else {
+                    output.push('&');
+                    rest = &after[1..];
+                    continue;
+                };
+                let entity = &after[1..end];
+                let decoded = match entity {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" | "#39" => Some('\''),
+                    "nbsp" => Some(' '),
+                    _ if entity.starts_with("#x") || entity.starts_with("#X") => {
+                        u32::from_str_radix(&entity[2..], 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                    }
+                    _ if entity.starts_with('#') => {
+                        entity[1..].parse().ok().and_then(char::from_u32)
+                    }
+                    _ => None,
+                };
+                match decoded {
+                    Some(character) => {
+                        output.push(character);
+                        rest = &after[end + 1..];
+                    }
+                    None => {
+                        output.push('&');
+                        rest = &after[1..];
+                    }
+                }
+            }
+            output.push_str(rest);
+            output
+        }
+        let mut text = String::new();
+        let mut rest = html;
+        let mut skipping: Option<&str> = None;
+        while let Some(start) = rest.find('<') {
+            if skipping.is_none() {
+                text.push_str(&decode(&rest[..start]));
+            }
+            let Some(end) = rest[start..].find('>') else {
+                rest = "";
+                break;
+            };
+            let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
+            let name = tag
+                .trim_start_matches('/')
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let closing = tag.starts_with('/');
+            if let Some(skipped) = skipping {
+                if closing && name == skipped {
+                    skipping = None;
+                }
+            } else if !closing && (name == "script" || name == "style") {
+                skipping = Some(if name == "script" { "script" } else { "style" });
+            } else {
+                match name.as_str() {
+                    "br" | "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol"
+                    | "tr" | "section" => text.push('\n'),
+                    "li" if !closing => text.push_str("\n- "),
+                    _ => {}
+                }
+            }
+            rest = &rest[start + end + 1..];
+        }
+        if skipping.is_none() {
+            text.push_str(&decode(rest));
+        }
+        text.lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|line| !line.is_empty() && line != "-")
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn one_pass_html_to_text_matches_the_reference() {
+        for html in [
+            "",
+            "plain",
+            "  lead and trail  ",
+            "<p>We&#39;re hiring &amp; growing.</p><ul><li>Rust</li><li>Go</li></ul><script>x()</script><p>Apply&nbsp;now</p>",
+            "<P CLASS=x>Upper</P><BR/>case<Br >tags<SCRIPT type=a>hidden</Script>shown<STYLE>.a{}</style >after",
+            "<li></li><li> </li><li>-</li><li>- x</li>- \n-\n -",
+            "a &bogus; b & c &#x41;&#65;&#x+42;&#+67;&#xD800;&#1114112;&verylongentityname; d",
+            "split &am<b>p; entity",
+            "tab\there\r\nwindows\u{0b}vt\u{0c}ff\u{85}nel\u{a0}nbsp\u{2003}em\u{3000}ideo\u{1680}ogham",
+            "line&#10;break from an entity&#13;&#10;and&#x0A;more",
+            "Größe — ünïcödé <b>bold</b>\u{2028}sep\u{2029}para",
+            "unterminated <tag and text",
+            "<div>a</div>\n\n<div>\n b \n</div>   \n",
+            "<section><h1>Title</h1><h6>t</h6><tr><td>cell</td></tr></section>",
+            "<script>never closed <p>hidden",
+            "</script>closing first<style/>x</style>y",
+            "<>empty tag<  >spaces< / p>",
+            "-\n- \n -a\n--",
+        ] {
+            assert_eq!(html_to_text(html), html_to_text_reference(html), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn collapsing_matches_split_whitespace() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\u{a0}b",
+            "Größe  x",
+            "x\r\ny",
+        ] {
+            assert_eq!(
+                collapse_whitespace(text),
+                text.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -49,6 +49,82 @@ fn words(text: &str) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// How many of `tokens` are words of `text` (lower-cased, split at characters that
+/// are not alphanumeric), without building the set of words: ASCII text is scanned
+/// once and each word compared in place.
+fn word_hits(text: &str, tokens: &[String]) -> usize {
+    if !text.is_ascii() || tokens.len() > 64 || tokens.iter().any(|token| token.len() >= 64) {
+        let words = words(text);
+        return tokens.iter().filter(|token| words.contains(*token)).count();
+    }
+    // A word of lower-cased ASCII text is lower-case letters and digits; no other token can match.
+    let mut wanted: u64 = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        if !token.is_empty()
+            && token
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+        {
+            wanted |= 1 << index;
+        }
+    }
+    // Word lengths some wanted token has, as bits (longer words match none).
+    let lengths: u64 = tokens
+        .iter()
+        .enumerate()
+        .filter(|(position, _)| wanted & (1 << position) != 0)
+        .fold(0, |lengths, (_, token)| lengths | 1 << token.len());
+    let mut found: u64 = 0;
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() && found != wanted {
+        if !ALPHANUMERIC[usize::from(bytes[index])] {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        while index < bytes.len() && ALPHANUMERIC[usize::from(bytes[index])] {
+            index += 1;
+        }
+        let length = index - start;
+        if length >= 64 || lengths & (1 << length) == 0 {
+            // No token is that long.
+            continue;
+        }
+        let word = &bytes[start..index];
+        for (position, token) in tokens.iter().enumerate() {
+            if wanted & (1 << position) != 0 && word.eq_ignore_ascii_case(token.as_bytes()) {
+                found |= 1 << position;
+            }
+        }
+    }
+    found.count_ones() as usize
+}
+
+/// ASCII letters and digits.
+static ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
+
+/// `needle` within `haystack` (short texts: no searcher to set up).
+fn contains(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    match needle.split_first() {
+        None => true,
+        Some((first, rest)) => haystack
+            .iter()
+            .enumerate()
+            .take((haystack.len() + 1).saturating_sub(needle.len()))
+            .any(|(index, byte)| byte == first && haystack[index + 1..].starts_with(rest)),
+    }
+}
+
 /// Scores `job` for `query`; returns the score (one decimal) and its reasons joined by "; ".
 pub fn score(
     job: &NormalizedJob,
@@ -59,20 +135,15 @@ pub fn score(
     let record = &job.record;
     let mut parts: Vec<(f64, &'static str)> = Vec::with_capacity(5);
     if !tokens.is_empty() {
-        let title_words = words(&record.title);
-        let title_hits = tokens
-            .iter()
-            .filter(|token| title_words.contains(*token))
-            .count();
+        let title_hits = word_hits(&record.title, tokens);
         parts.push((
             55.0 * title_hits as f64 / tokens.len() as f64,
             "Strong title match",
         ));
-        let description_words = words(record.description_text.as_deref().unwrap_or_default());
-        let description_hits = tokens
-            .iter()
-            .filter(|token| description_words.contains(*token))
-            .count();
+        let description_hits = word_hits(
+            record.description_text.as_deref().unwrap_or_default(),
+            tokens,
+        );
         parts.push((
             25.0 * description_hits as f64 / tokens.len() as f64,
             "Matches keywords in description",
@@ -104,7 +175,7 @@ pub fn score(
         if !host.is_empty()
             && !AGGREGATORS
                 .iter()
-                .any(|aggregator| host.contains(aggregator))
+                .any(|aggregator| contains(&host, aggregator))
         {
             parts.push((5.0, "Direct/ATS apply link"));
         }
@@ -193,6 +264,54 @@ mod tests {
         );
         // 27.5 + 4 + 2 + 5
         assert_eq!(score(&middle, &tokens, true, now).0, 38.5);
+    }
+
+    #[test]
+    fn word_hits_agree_with_the_set_of_words() {
+        let tokens: Vec<String> = ["rust", "go", "c", "", "Rust", "größe", "node", "js", "rust"]
+            .map(String::from)
+            .to_vec();
+        for text in [
+            "Senior RUST engineer; Go, node.js",
+            "Google Ads, golang",
+            "Größe matters in Rust",
+            "",
+            "c++ and C#",
+        ] {
+            let words = words(text);
+            for token in &tokens {
+                let single = std::slice::from_ref(token);
+                assert_eq!(
+                    word_hits(text, single),
+                    usize::from(words.contains(token)),
+                    "{text:?} / {token:?}"
+                );
+            }
+            assert_eq!(
+                word_hits(text, &tokens),
+                tokens.iter().filter(|token| words.contains(*token)).count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_substring_search() {
+        for (haystack, needle) in [
+            ("www.indeed.com", "indeed."),
+            ("indeed", "indeed."),
+            ("jobs.reed.co.uk", "reed.co.uk"),
+            ("a", ""),
+            ("", "a"),
+            ("ab", "ab"),
+            ("aab", "ab"),
+        ] {
+            assert_eq!(
+                contains(haystack, needle),
+                haystack.contains(needle),
+                "{haystack} / {needle}"
+            );
+        }
     }
 
     #[test]

@@ -441,19 +441,26 @@ pub async fn record_sightings(
     let now = Utc::now();
     match pool {
         Pool::Sqlite(pool) => {
+            let now = format_timestamp(&now);
             let mut transaction = pool.begin().await?;
-            for (job_id, source, url) in sightings {
-                sqlx::query(
-                    "INSERT INTO job_sightings (job_id, source, url, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?) \
+            for chunk in sightings.chunks(CHUNK) {
+                // ?1 is the time; row n binds ?(3n+2) to ?(3n+4).
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|row| {
+                        let first = 3 * row + 2;
+                        format!("(?{first}, ?{}, ?{}, ?1, ?1)", first + 1, first + 2)
+                    })
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO job_sightings (job_id, source, url, first_seen_at, last_seen_at) VALUES {} \
                      ON CONFLICT (job_id, source, url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-                )
-                .bind(job_id)
-                .bind(source)
-                .bind(url)
-                .bind(format_timestamp(&now))
-                .bind(format_timestamp(&now))
-                .execute(&mut *transaction)
-                .await?;
+                    rows.join(", ")
+                );
+                let mut query = sqlx::query(&sql).bind(&now);
+                for (job_id, source, url) in chunk {
+                    query = query.bind(job_id).bind(source).bind(url);
+                }
+                query.execute(&mut *transaction).await?;
             }
             transaction.commit().await
         }
