@@ -236,6 +236,23 @@ pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Er
             .fetch_one(pool)
             .await?
         }
+        Pool::Postgres(pool) if filter.q.is_some() => {
+            // The planner prices a sequential scan without the cost of detoasting every
+            // stored `search_vector`, so for a broad word it scans the table (325 ms on
+            // 100k jobs) where the GIN bitmap takes 84 ms. Steer this one count to the index.
+            let mut transaction = pool.begin().await?;
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *transaction)
+                .await?;
+            let total = bind_postgres(
+                sqlx::query_as::<_, (i64,)>(&count_sql.sql),
+                &count_sql.binds,
+            )
+            .fetch_one(&mut *transaction)
+            .await?;
+            transaction.commit().await?;
+            total
+        }
         Pool::Postgres(pool) => {
             bind_postgres(
                 sqlx::query_as::<_, (i64,)>(&count_sql.sql),
