@@ -15,6 +15,7 @@ pub mod runs;
 pub mod saved_searches;
 pub mod scheduler;
 pub mod scrape;
+pub mod search_vector;
 mod sql;
 mod time;
 mod upsert;

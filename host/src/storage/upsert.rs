@@ -12,13 +12,16 @@
 //!   others inserted. Inserting only rows that do not exist yet keeps the
 //!   `search_vector` insert trigger (migration 0030) from running for rows that
 //!   end up as updates, as it would with `ON CONFLICT DO UPDATE`; that clause stays
-//!   for a row another session inserts meanwhile.
+//!   for a row another session inserts meanwhile. A new row of plain text comes with
+//!   its `search_vector` computed here (`storage::search_vector`), and the trigger
+//!   (migration 0031) computes only the others.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use super::jobs::JobRecord;
+use super::search_vector::postgres_search_vector;
 use super::{format_timestamp, Pool};
 
 /// How an existing row takes a column's new value.
@@ -204,11 +207,16 @@ fn postgres_upsert() -> String {
          THEN batch.description_text ELSE jobs.description_text END",
     );
     let names = column_names();
+    // The last array holds each row's `search_vector` literal, or NULL where the
+    // insert trigger computes it (see `storage::search_vector`).
+    let vectors = COLUMNS.len() + 1;
     format!(
-        "WITH batch AS (SELECT {typed} FROM UNNEST({arrays}) AS u ({names})), \
+        "WITH batch AS (SELECT {typed}, search_vector_literal \
+         FROM UNNEST({arrays}, ${vectors}::text[]) AS u ({names}, search_vector_literal)), \
          changed AS (UPDATE jobs SET {updates} FROM batch \
          WHERE jobs.job_id = batch.job_id AND ({changes})) \
-         INSERT INTO jobs ({names}) SELECT {names} FROM batch \
+         INSERT INTO jobs ({names}, search_vector) \
+         SELECT {names}, search_vector_literal::tsvector FROM batch \
          WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = batch.job_id) \
          ON CONFLICT (job_id) DO UPDATE SET {conflict}",
         changes = changes("batch", "IS DISTINCT FROM", true),
@@ -416,6 +424,17 @@ fn bind_postgres<'q>(
         .bind(text(|job| job.ai_tech_stack.as_deref()))
         .bind(text(|job| job.ai_company_summary.as_deref()))
         .bind(list(|job| &job.ai_flags))
+        .bind(
+            jobs.iter()
+                .map(|job| {
+                    postgres_search_vector(
+                        &job.title,
+                        &job.company,
+                        job.description_text.as_deref(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
 }
 
 #[cfg(test)]
@@ -444,7 +463,8 @@ mod tests {
     fn the_postgres_statement_binds_one_array_per_column() {
         let statement = postgres_upsert();
         assert!(statement.contains(&format!("${}::text[]", COLUMNS.len())));
-        assert!(!statement.contains(&format!("${}", COLUMNS.len() + 1)));
+        assert!(statement.contains(&format!("${}::text[]", COLUMNS.len() + 1)));
+        assert!(!statement.contains(&format!("${}", COLUMNS.len() + 2)));
         assert!(statement.contains("tags::text[] AS tags"));
         assert!(!statement.contains("first_seen_at = "));
         assert!(statement.contains("jobs.last_seen_at IS DISTINCT FROM batch.last_seen_at"));
