@@ -2,9 +2,15 @@
 //! is already stored, by source key, canonical URL, then a company+title fingerprint.
 //! Every duplicate still counts as a sighting of the job it duplicates.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+// The maps below live for one dedupe call and are only looked up, never iterated, so
+// no hash value or order leaves the process. foldhash is seeded at random per process
+// (and per map), so postings from a hostile source cannot be made to collide without
+// knowing that seed. With these maps and borrowed keys, dedupe went from 16.0k to 13.5k
+// instructions per posting (callgrind, bench `pipeline --in-memory`, 10 000 postings).
+use foldhash::{HashMap, HashMapExt as _, HashSet as FastSet};
 
 use super::normalize::NormalizedJob;
 
@@ -303,10 +309,35 @@ impl RoleIndex {
 /// Dedupes one run's jobs in arrival order: the first occurrence wins and collects
 /// the sightings of its duplicates.
 pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
+    // First which job each one duplicates (the maps borrow ids and URLs from `jobs`,
+    // so no key is copied), then the jobs are moved into the result.
+    let owners = first_occurrences(&jobs);
     let mut unique: Vec<UniqueJob> = Vec::with_capacity(jobs.len());
+    for (job, owner) in jobs.into_iter().zip(owners) {
+        match owner {
+            Some(index) => {
+                let sighting = sighting_of(&job);
+                if !unique[index].sightings.contains(&sighting) {
+                    unique[index].sightings.push(sighting);
+                }
+            }
+            None => unique.push(UniqueJob {
+                sightings: vec![sighting_of(&job)],
+                job,
+            }),
+        }
+    }
+    unique
+}
+
+/// For each job, the position among the unique jobs (in arrival order) of the earlier
+/// job it duplicates; `None` for the first occurrence.
+fn first_occurrences(jobs: &[NormalizedJob]) -> Vec<Option<usize>> {
+    let mut owners = Vec::with_capacity(jobs.len());
+    let mut unique = 0;
     let mut facts: Vec<RoleFacts> = Vec::with_capacity(jobs.len());
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(jobs.len());
-    let mut by_url: HashMap<String, usize> = HashMap::with_capacity(2 * jobs.len());
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
+    let mut by_url: HashMap<&str, usize> = HashMap::with_capacity(2 * jobs.len());
     let mut roles = RoleIndex {
         keys: HashMap::with_capacity(2 * jobs.len()),
     };
@@ -319,7 +350,7 @@ pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
         let urls = urls.iter().flatten().filter(|url| !url.is_empty());
         let mut role: Option<(RoleFacts, Vec<String>)> = None;
         let existing = by_id
-            .get(&record.job_id)
+            .get(record.job_id.as_str())
             .copied()
             .or_else(|| urls.clone().find_map(|url| by_url.get(*url).copied()))
             .or_else(|| {
@@ -332,43 +363,31 @@ pub fn within_run(jobs: Vec<NormalizedJob>) -> Vec<UniqueJob> {
                 role = Some((job_facts, keys));
                 found
             });
-        match existing {
-            Some(index) => {
-                let sighting = sighting_of(&job);
-                if !unique[index].sightings.contains(&sighting) {
-                    unique[index].sightings.push(sighting);
-                }
+        if existing.is_none() {
+            let index = unique;
+            unique += 1;
+            by_id.insert(record.job_id.as_str(), index);
+            for url in urls {
+                by_url.entry(*url).or_insert(index);
             }
-            None => {
-                let index = unique.len();
-                by_id.insert(record.job_id.clone(), index);
-                for url in urls {
-                    if !by_url.contains_key(*url) {
-                        by_url.insert(url.to_string(), index);
-                    }
-                }
-                let (job_facts, keys) = role.unwrap_or_else(|| {
-                    let job_facts = RoleFacts::of_record(record);
-                    let keys = RoleIndex::keys_for(&job_facts);
-                    (job_facts, keys)
-                });
-                roles.insert(keys, index);
-                facts.push(job_facts);
-                unique.push(UniqueJob {
-                    sightings: vec![sighting_of(&job)],
-                    job,
-                });
-            }
+            let (job_facts, keys) = role.unwrap_or_else(|| {
+                let job_facts = RoleFacts::of_record(record);
+                let keys = RoleIndex::keys_for(&job_facts);
+                (job_facts, keys)
+            });
+            roles.insert(keys, index);
+            facts.push(job_facts);
         }
+        owners.push(existing);
     }
-    unique
+    owners
 }
 
 /// Points jobs that duplicate a stored one (same id, canonical URL, or the same role)
 /// at the stored `job_id`, so the upsert refreshes that row. Returns how many were
 /// already stored.
 pub fn against_stored(jobs: &mut [UniqueJob], stored: &[StoredIdentity]) -> usize {
-    let ids: HashSet<&str> = stored
+    let ids: FastSet<&str> = stored
         .iter()
         .map(|identity| identity.job_id.as_str())
         .collect();
@@ -387,7 +406,7 @@ pub fn against_stored(jobs: &mut [UniqueJob], stored: &[StoredIdentity]) -> usiz
         roles.insert(RoleIndex::keys_for(identity_facts), index);
     }
     let mut existing = 0;
-    let mut claimed: HashSet<String> = HashSet::new();
+    let mut claimed: FastSet<String> = FastSet::default();
     for unique in jobs.iter_mut() {
         let record = &unique.job.record;
         let target = if ids.contains(record.job_id.as_str()) {

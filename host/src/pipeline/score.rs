@@ -113,6 +113,11 @@ static ALPHANUMERIC: [bool; 256] = {
 };
 
 /// `needle` within `haystack` (short texts: no searcher to set up).
+///
+/// Measured against `str::contains` (callgrind, bench `pipeline --in-memory`, 10 000
+/// postings, 16 aggregators per apply host): `score` takes 13.0k instructions per
+/// posting with this loop and 16.0k with `str::contains`, whose two-way searcher is set
+/// up on every call (the 16 searches took 4.1k per posting alone).
 fn contains(haystack: &str, needle: &str) -> bool {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
     match needle.split_first() {
