@@ -173,6 +173,40 @@ async fn main() {
         micros(guest_p50),
         micros(wasm_p50.saturating_sub(guest_p50))
     );
+    // The same call without the `PluginHost` wrapper, split into its phases: a
+    // fresh store and instance, the call (lowering the query, the guest, lifting
+    // the 200 postings) and dropping the store (the pool resets the memory slot).
+    let mut phases: [Vec<Duration>; 3] = Default::default();
+    let (mut peak_memory, mut grants) = (0, 0);
+    for _ in 0..parse_iterations {
+        let started = Instant::now();
+        let mut store = call::new_store(&runtime.engine, &loaded);
+        let bindings = pre.instantiate_async(&mut store).await.unwrap();
+        let instantiated = Instant::now();
+        let postings = bindings
+            .jobscout_plugin_source()
+            .call_search(&mut store, &parse_query)
+            .await
+            .unwrap()
+            .unwrap();
+        let called = Instant::now();
+        peak_memory = store.data().peak_memory_bytes();
+        grants = store.data().memory_grants();
+        drop(store);
+        let dropped = Instant::now();
+        assert_eq!(postings.len(), 200);
+        phases[0].push(instantiated - started);
+        phases[1].push(called - instantiated);
+        phases[2].push(dropped - called);
+    }
+    println!(
+        "  phases (p50): instantiate {}, call {}, drop of the store {}; linear memory at the end {} KiB ({} grants incl. creation)",
+        micros(percentile(&mut phases[0], 0.5)),
+        micros(percentile(&mut phases[1], 0.5)),
+        micros(percentile(&mut phases[2], 0.5)),
+        peak_memory >> 10,
+        grants
+    );
     if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "parse") {
         return;
     }

@@ -43,6 +43,7 @@ impl CallState {
             memory_bytes: plugin.limits.memory_bytes,
             memory_denied: false,
             peak_memory_bytes: 0,
+            memory_grants: 0,
         };
         let stdout = MemoryOutputPipe::new(plugin.limits.max_log_bytes);
         let stderr = MemoryOutputPipe::new(plugin.limits.max_log_bytes);
@@ -77,6 +78,11 @@ impl CallState {
         self.limits.peak_memory_bytes
     }
 
+    /// How many times linear memory was created or grown during this call (benchmarks).
+    pub fn memory_grants(&self) -> u32 {
+        self.limits.memory_grants
+    }
+
     /// Writes what the plugin printed to the log, one event per line.
     pub fn flush_output(&self) {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
@@ -98,6 +104,8 @@ pub struct CallLimiter {
     memory_denied: bool,
     /// High-water mark of granted linear memory (instantiation included).
     peak_memory_bytes: usize,
+    /// Granted creations and growths of linear memory.
+    memory_grants: u32,
 }
 
 impl wasmtime::ResourceLimiter for CallLimiter {
@@ -112,6 +120,7 @@ impl wasmtime::ResourceLimiter for CallLimiter {
             return Ok(false);
         }
         self.peak_memory_bytes = self.peak_memory_bytes.max(desired);
+        self.memory_grants += 1;
         Ok(true)
     }
 
