@@ -168,10 +168,9 @@ pub fn postgres_search_vector(
                 index += 1;
             }
             vector.push_chunk(&text[start..index])?;
-        } else if is_plain_blank(byte) {
-            index += 1;
-        } else if is_blank_before_space(byte)
-            && bytes.get(index + 1).is_none_or(|next| is_whitespace(*next))
+        } else if is_plain_blank(byte)
+            || (is_blank_before_space(byte)
+                && bytes.get(index + 1).is_none_or(|next| is_whitespace(*next)))
         {
             index += 1;
         } else {
