@@ -14,9 +14,10 @@
 //!   end up as updates, as it would with `ON CONFLICT DO UPDATE`; that clause stays
 //!   for a row another session inserts meanwhile. A new row of plain text comes with
 //!   its `search_vector` computed here (`storage::search_vector`), and the trigger
-//!   (migration 0031) computes only the others.
+//!   (migration 0031) computes only the others. Each chunk first asks which of its
+//!   ids are stored, so rows that will be updates are sent without one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -266,13 +267,31 @@ pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Er
             let sql = postgres_upsert();
             let mut transaction = pool.begin().await?;
             for chunk in unique.chunks(POSTGRES_ROWS_PER_STATEMENT) {
-                bind_postgres(sqlx::query(&sql), chunk, now)
+                let stored = stored_job_ids(&mut transaction, chunk).await?;
+                bind_postgres(sqlx::query(&sql), chunk, &stored, now)
                     .execute(&mut *transaction)
                     .await?;
             }
             transaction.commit().await
         }
     }
+}
+
+/// The ids of `jobs` already stored. Only the other rows can be inserted, so only
+/// they need a `search_vector` computed and sent (about 1 KB per row); a row
+/// another session inserts or deletes meanwhile stays correct either way, since
+/// the literal is read only on insert and a missing one falls to the trigger.
+async fn stored_job_ids(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    jobs: &[&JobRecord],
+) -> Result<HashSet<String>, sqlx::Error> {
+    let ids: Vec<&str> = jobs.iter().map(|job| job.job_id.as_str()).collect();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT job_id FROM jobs WHERE job_id = ANY($1::text[])")
+            .bind(ids)
+            .fetch_all(&mut **transaction)
+            .await?;
+    Ok(stored.into_iter().collect())
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
@@ -351,10 +370,12 @@ fn array_literal(values: &[String]) -> String {
     literal
 }
 
-/// Binds `jobs` as one array per column, in `COLUMNS` order; numbers as `REAL`.
+/// Binds `jobs` as one array per column, in `COLUMNS` order; numbers as `REAL`;
+/// then the `search_vector` literals of the rows not in `stored`.
 fn bind_postgres<'q>(
     query: PgQuery<'q>,
     jobs: &[&'q JobRecord],
+    stored: &HashSet<String>,
     now: DateTime<Utc>,
 ) -> PgQuery<'q> {
     let text = |field: fn(&'q JobRecord) -> Option<&'q str>| -> Vec<Option<&'q str>> {
@@ -427,6 +448,9 @@ fn bind_postgres<'q>(
         .bind(
             jobs.iter()
                 .map(|job| {
+                    if stored.contains(&job.job_id) {
+                        return None;
+                    }
                     postgres_search_vector(
                         &job.title,
                         &job.company,
