@@ -15,11 +15,16 @@
 //!   for a row another session inserts meanwhile. A new row of plain text comes with
 //!   its `search_vector` computed here (`storage::search_vector`), and the trigger
 //!   (migration 0031) computes only the others. Each chunk first asks which of its
-//!   ids are stored, so rows that will be updates are sent without one.
+//!   ids are stored, so rows that will be updates are sent without one. A batch of
+//!   several chunks is written in two halves on two connections at once.
 
 use std::collections::{HashMap, HashSet};
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgPool, Postgres};
 
 use super::jobs::JobRecord;
 use super::search_vector::postgres_search_vector;
@@ -106,6 +111,12 @@ const SQLITE_ROWS_PER_STATEMENT: usize = 750;
 
 /// PostgreSQL rows per statement (41 array binds, whatever the row count).
 const POSTGRES_ROWS_PER_STATEMENT: usize = 1000;
+
+/// Rows from which a PostgreSQL upsert is split over two connections.
+const POSTGRES_PARALLEL_MIN_ROWS: usize = 2 * POSTGRES_ROWS_PER_STATEMENT;
+
+/// How long a large upsert waits for a new second connection before going alone.
+const SECOND_CONNECTION_WAIT: Duration = Duration::from_millis(100);
 
 fn column_names() -> String {
     COLUMNS
@@ -263,18 +274,73 @@ pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Er
             }
             transaction.commit().await
         }
-        Pool::Postgres(pool) => {
-            let sql = postgres_upsert();
-            let mut transaction = pool.begin().await?;
-            for chunk in unique.chunks(POSTGRES_ROWS_PER_STATEMENT) {
-                let stored = stored_job_ids(&mut transaction, chunk).await?;
-                bind_postgres(sqlx::query(&sql), chunk, &stored, now)
-                    .execute(&mut *transaction)
-                    .await?;
-            }
-            transaction.commit().await
-        }
+        Pool::Postgres(pool) => upsert_postgres(pool, &unique, now).await,
     }
+}
+
+/// PostgreSQL runs each statement on one core, so a batch of several chunks is
+/// split in two halves written at once on two connections, when a second one is
+/// to be had. The halves hold disjoint ids, so they never wait on each other.
+/// Both are committed only after both succeeded; a failure rolls both back.
+/// Only a failure of the second commit itself (the connection lost at that
+/// moment) leaves the first half stored, which the next run's upsert repeats.
+async fn upsert_postgres(
+    pool: &PgPool,
+    jobs: &[&JobRecord],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let sql = postgres_upsert();
+    let mut first = pool.begin().await?;
+    let second = if jobs.len() >= POSTGRES_PARALLEL_MIN_ROWS {
+        second_connection(pool).await
+    } else {
+        None
+    };
+    let Some(mut second) = second else {
+        upsert_postgres_chunks(&mut first, &sql, jobs, now).await?;
+        return first.commit().await;
+    };
+    let mut second = sqlx::Connection::begin(&mut *second).await?;
+    let (head, tail) = jobs.split_at(jobs.len() / 2);
+    let (head_done, tail_done) = tokio::join!(
+        upsert_postgres_chunks(&mut first, &sql, head, now),
+        upsert_postgres_chunks(&mut second, &sql, tail, now),
+    );
+    head_done?;
+    tail_done?;
+    first.commit().await?;
+    second.commit().await
+}
+
+/// An idle connection of the pool, or a new one if the pool has room and opens it
+/// quickly; `None` otherwise (a pool of one connection, or all of them busy).
+async fn second_connection(pool: &PgPool) -> Option<PoolConnection<Postgres>> {
+    if let Some(connection) = pool.try_acquire() {
+        return Some(connection);
+    }
+    if pool.size() >= pool.options().get_max_connections() {
+        return None;
+    }
+    tokio::time::timeout(SECOND_CONNECTION_WAIT, pool.acquire())
+        .await
+        .ok()?
+        .ok()
+}
+
+/// Upserts `jobs` in statements of `POSTGRES_ROWS_PER_STATEMENT` rows.
+async fn upsert_postgres_chunks(
+    transaction: &mut sqlx::Transaction<'_, Postgres>,
+    sql: &str,
+    jobs: &[&JobRecord],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for chunk in jobs.chunks(POSTGRES_ROWS_PER_STATEMENT) {
+        let stored = stored_job_ids(transaction, chunk).await?;
+        bind_postgres(sqlx::query(sql), chunk, &stored, now)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The ids of `jobs` already stored. Only the other rows can be inserted, so only
@@ -282,7 +348,7 @@ pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Er
 /// another session inserts or deletes meanwhile stays correct either way, since
 /// the literal is read only on insert and a missing one falls to the trigger.
 async fn stored_job_ids(
-    transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    transaction: &mut sqlx::Transaction<'_, Postgres>,
     jobs: &[&JobRecord],
 ) -> Result<HashSet<String>, sqlx::Error> {
     let ids: Vec<&str> = jobs.iter().map(|job| job.job_id.as_str()).collect();
