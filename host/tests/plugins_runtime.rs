@@ -89,6 +89,31 @@ async fn a_source_answers_searches_through_the_host() {
     assert_eq!(host.sources(), ["echo"]);
 }
 
+/// Each call gets a fresh instance in a pooled slot the previous call used: its
+/// statics start from the component's image and memory the last call wrote reads
+/// as zero, whichever way the pool resets the slot (in place or by the kernel).
+#[tokio::test]
+async fn a_call_finds_nothing_an_earlier_call_left_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host(dir.path(), &entry("echo", "source", &echo_wasm(), "")).await;
+    for call in 0..4 {
+        let postings = host
+            .search("echo", &query("residue", 1))
+            .await
+            .unwrap_or_else(|error| panic!("call {call}: {error}"));
+        assert_eq!(
+            postings[0].extra,
+            [
+                ("calls-before".to_string(), "0".to_string()),
+                ("marks-found".to_string(), "0".to_string()),
+                // Its own marks are really there: 4 MiB of them.
+                ("marks-left".to_string(), (4 << 20).to_string()),
+            ],
+            "call {call}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_processor_transforms_payloads_and_reports_typed_errors() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,7 +11,11 @@
 //! - `query`: one posting whose `extra` shows the query fields the plugin received.
 //! - `log`: logs through the host and writes to stdout/stderr.
 //! - `fail`: a typed `bad-response` error.
+//! - `residue`: reports what it finds of an earlier call (a static counter, marks in
+//!   freshly grown memory), then leaves its own; a fresh instance must find none.
 //! - anything else: `limit` synthetic postings titled after the keywords.
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use jobscout_plugin_sdk::http::{self, FetchError, Method, Request, SecretHeader};
 use jobscout_plugin_sdk::{
@@ -20,6 +24,43 @@ use jobscout_plugin_sdk::{
 };
 
 struct Echo;
+
+/// Calls this instance has served; a fresh instance per call always starts at 0.
+static CALLS: AtomicU32 = AtomicU32::new(0);
+
+/// The byte `residue` leaves in the memory it grows.
+const MARK: u8 = 0xA5;
+
+/// Pages `residue` grows: 4 MiB, from inside the pool's kept-resident prefix
+/// (reset in place) to past it (returned to the kernel).
+const RESIDUE_PAGES: usize = 64;
+
+/// Grows the linear memory by [`RESIDUE_PAGES`], counts the bytes of the new pages
+/// that hold [`MARK`] (left by an earlier call if memory was not reset), then marks
+/// every byte and counts again. Returns both counts, or `None` when the memory
+/// cannot grow.
+fn marks_in_fresh_memory() -> Option<(usize, usize)> {
+    const PAGE: usize = 65_536;
+    let first_page = core::arch::wasm32::memory_grow::<0>(RESIDUE_PAGES);
+    if first_page == usize::MAX {
+        return None;
+    }
+    let pages = first_page * PAGE..(first_page + RESIDUE_PAGES) * PAGE;
+    // SAFETY (both blocks): the pages were just added by `memory.grow` and belong
+    // to no allocation (the allocator grows memory past them when it needs more),
+    // so nothing else reads or writes them; volatile keeps every access.
+    let count_marks = || {
+        pages
+            .clone()
+            .filter(|&address| unsafe { (address as *const u8).read_volatile() } == MARK)
+            .count()
+    };
+    let found = count_marks();
+    for address in pages.clone() {
+        unsafe { (address as *mut u8).write_volatile(MARK) };
+    }
+    Some((found, count_marks()))
+}
 
 fn posting(source_id: String, title: String) -> JobPosting {
     JobPosting {
@@ -191,6 +232,18 @@ impl Source for Echo {
                 Ok(Vec::new())
             }
             Some("fail") => Err(SourceError::BadResponse("asked to fail".to_string())),
+            Some("residue") => {
+                let calls_before = CALLS.fetch_add(1, Ordering::Relaxed);
+                let (found, left) = marks_in_fresh_memory()
+                    .ok_or_else(|| SourceError::BadResponse("memory.grow refused".to_string()))?;
+                let mut job = posting("residue".to_string(), "residue".to_string());
+                job.extra = vec![
+                    ("calls-before".to_string(), calls_before.to_string()),
+                    ("marks-found".to_string(), found.to_string()),
+                    ("marks-left".to_string(), left.to_string()),
+                ];
+                Ok(vec![job])
+            }
             _ => Ok((0..query.limit)
                 .map(|index| posting(format!("echo-{index}"), format!("{keywords} #{index}")))
                 .collect()),
