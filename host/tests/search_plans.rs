@@ -18,10 +18,10 @@ fn catalogue() -> Vec<JobRecord> {
     (0..400)
         .map(|index: usize| {
             let mut words = vec!["engineer"]; // every job
-            if index % 2 == 0 {
+            if index.is_multiple_of(2) {
                 words.push("platform"); // half
             }
-            if index % 40 == 0 {
+            if index.is_multiple_of(40) {
                 words.push("kotlin"); // ten jobs
             }
             if index == 123 {
@@ -38,9 +38,17 @@ fn catalogue() -> Vec<JobRecord> {
                 )),
                 // Ties on score are broken by the dates, then by id.
                 relevance_score: Some(((index * 37) % 50) as f64),
-                posted_at: (index % 5 != 0).then(|| base - Duration::hours((index % 13) as i64)),
+                posted_at: (!index.is_multiple_of(5))
+                    .then(|| base - Duration::hours((index % 13) as i64)),
                 first_seen_at: Some(base - Duration::minutes(index as i64)),
-                remote_type: Some(if index % 3 == 0 { "remote" } else { "onsite" }.to_string()),
+                remote_type: Some(
+                    if index.is_multiple_of(3) {
+                        "remote"
+                    } else {
+                        "onsite"
+                    }
+                    .to_string(),
+                ),
                 ..JobRecord::default()
             }
         })

@@ -21,7 +21,7 @@ fn job(index: usize) -> JobRecord {
         title: format!("Rust Engineer {index}"),
         company: "Ferris Labs".into(),
         // Every third description is outside the host's plain-text fast path.
-        description_text: Some(if index % 3 == 0 {
+        description_text: Some(if index.is_multiple_of(3) {
             format!("Work on Node.js services, ticket #{index}.")
         } else {
             format!("Build services for team {index}. Rust and SQL.")

@@ -173,10 +173,10 @@ fn generate(index: usize, random: &mut Random, now: DateTime<Utc>) -> JobRecord 
     let source = random.pick(&SOURCES).to_string();
     let stack: Vec<String> = (0..4).map(|_| random.pick(&STACK).to_string()).collect();
     let first_seen = now - Duration::minutes((random.next() % (120 * 24 * 60)) as i64);
-    let posted = (random.next() % 20 != 0)
+    let posted = (!random.next().is_multiple_of(20))
         .then(|| first_seen - Duration::hours((random.next() % 96) as i64));
     let salary_min =
-        (random.next() % 3 != 0).then(|| 60_000.0 + (random.next() % 90) as f64 * 1000.0);
+        (!random.next().is_multiple_of(3)).then(|| 60_000.0 + (random.next() % 90) as f64 * 1000.0);
     let description = format!(
         "About {company}\nWe are {company}: a distributed team building the next generation of tools.\n\n\
          The role\nAs a {title}, you will own meaningful parts of our product from idea to production.\n\n\
