@@ -19,7 +19,6 @@
 //!   several chunks is written in two halves on two connections at once.
 
 use std::collections::{HashMap, HashSet};
-
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
