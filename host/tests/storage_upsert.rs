@@ -1,7 +1,8 @@
 //! Large batch upserts: on PostgreSQL a batch of several chunks is written in two
 //! halves on two connections (`storage::upsert`). These tests hold it to the same
 //! result as one transaction: every row, `first_seen_at` kept, changes applied,
-//! vectors right, and all or nothing when a row is refused.
+//! vectors right, and all or nothing when a row is refused. Two runs writing the
+//! same jobs and sightings at once both succeed (`storage::write`).
 
 mod common;
 
@@ -9,7 +10,8 @@ use chrono::{Duration, Utc};
 use common::TestDb;
 use jobscout::config::DatabaseTarget;
 use jobscout::storage::jobs::{upsert_jobs, JobRecord};
-use jobscout::storage::{self, Pool};
+use jobscout::storage::scrape::{record_sightings, sightings_of};
+use jobscout::storage::{self, write, Pool};
 
 /// More than two PostgreSQL chunks of 1 000 rows, an odd count so the halves differ.
 const BATCH: usize = 2_601;
@@ -142,5 +144,146 @@ async fn a_pool_of_one_connection_upserts_on_it_alone() {
     assert_eq!(
         count(&single, "SELECT count(*) FROM jobs").await,
         BATCH as i64
+    );
+}
+
+/// Two runs storing overlapping jobs at once (the scheduler and an admin run, or
+/// two servers): each upsert holds up to two transactions, and they lock the
+/// shared rows in different orders. Both upserts must succeed, whatever
+/// PostgreSQL's deadlock detector decides.
+#[tokio::test]
+async fn concurrent_upserts_of_overlapping_jobs_both_succeed() {
+    for database in TestDb::all().await {
+        concurrent_upserts_on(&database).await;
+    }
+}
+
+async fn concurrent_upserts_on(database: &TestDb) {
+    let engine = database.name;
+    let seed: Vec<JobRecord> = (0..BATCH).map(job).collect();
+    upsert_jobs(&database.pool, &seed).await.expect("seed");
+    for round in 0..6 {
+        // Every row changes, so every row is locked for an update.
+        let changed = |suffix: &str| -> Vec<JobRecord> {
+            (0..BATCH)
+                .map(|index| JobRecord {
+                    title: format!("Rust Engineer {index} ({suffix} {round})"),
+                    ..job(index)
+                })
+                .collect()
+        };
+        let forward = changed("forward");
+        let mut backward = changed("backward");
+        backward.reverse();
+        // A different split point too: the halves of the two batches overlap.
+        backward.truncate(BATCH - 400);
+        // A deadlock PostgreSQL cannot see (a finished half waiting in the client for
+        // its other half) would hang here: fail instead.
+        let (first, second) = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            tokio::join!(
+                upsert_jobs(&database.pool, &forward),
+                upsert_jobs(&database.pool, &backward),
+            )
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{engine}, round {round}: the upserts hang"));
+        first.unwrap_or_else(|error| panic!("{engine}, round {round}, forward: {error}"));
+        second.unwrap_or_else(|error| panic!("{engine}, round {round}, backward: {error}"));
+    }
+    assert_eq!(
+        count(&database.pool, "SELECT count(*) FROM jobs").await,
+        BATCH as i64,
+        "{engine}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_sightings_of_the_same_jobs_both_succeed() {
+    for database in TestDb::all().await {
+        let engine = database.name;
+        let jobs: Vec<JobRecord> = (0..BATCH).map(job).collect();
+        upsert_jobs(&database.pool, &jobs).await.expect("jobs");
+        let sightings: Vec<(String, String, String)> = jobs
+            .iter()
+            .flat_map(|job| {
+                ["greenhouse", "lever"].map(|source| {
+                    let url = format!("https://{source}.example/{}", job.job_id);
+                    (job.job_id.clone(), source.to_string(), url)
+                })
+            })
+            .collect();
+        for round in 0..4 {
+            let mut backward = sightings.clone();
+            backward.reverse();
+            // The same sighting twice in one call is stored once.
+            backward.push(sightings[0].clone());
+            let (first, second) = tokio::join!(
+                record_sightings(&database.pool, &sightings),
+                record_sightings(&database.pool, &backward),
+            );
+            first.unwrap_or_else(|error| panic!("{engine}, round {round}, forward: {error}"));
+            second.unwrap_or_else(|error| panic!("{engine}, round {round}, backward: {error}"));
+        }
+        assert_eq!(
+            count(&database.pool, "SELECT count(*) FROM job_sightings").await,
+            2 * BATCH as i64,
+            "{engine}"
+        );
+        let seen = sightings_of(&database.pool, &jobs[7].job_id).await.unwrap();
+        assert_eq!(seen.len(), 2, "{engine}: {seen:?}");
+    }
+}
+
+/// Two transactions locking two rows crosswise: PostgreSQL aborts one with
+/// `deadlock_detected`, and `retry_conflicts` runs it again, so both succeed.
+#[tokio::test]
+async fn a_deadlock_victim_is_run_again() {
+    let Some(database) = TestDb::postgres_empty().await else {
+        return;
+    };
+    storage::migrate(&database.pool).await.expect("migrate");
+    upsert_jobs(&database.pool, &[job(1), job(2)])
+        .await
+        .expect("seed");
+    let Pool::Postgres(pool) = &database.pool else {
+        unreachable!()
+    };
+    let attempts = std::sync::atomic::AtomicU32::new(0);
+    let crosswise = |first: &'static str, second: &'static str| {
+        let attempts = &attempts;
+        write::retry_conflicts(move || async move {
+            attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut transaction = pool.begin().await?;
+            for (index, id) in [first, second].into_iter().enumerate() {
+                sqlx::query("UPDATE jobs SET title = title || '!' WHERE job_id = $1")
+                    .bind(id)
+                    .execute(&mut *transaction)
+                    .await?;
+                if index == 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                }
+            }
+            transaction.commit().await
+        })
+    };
+    let (one, two) = tokio::join!(
+        crosswise("job-00001", "job-00002"),
+        crosswise("job-00002", "job-00001")
+    );
+    one.expect("first writer");
+    two.expect("second writer");
+    assert_eq!(
+        attempts.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "one of the two ran twice"
+    );
+    assert_eq!(
+        count(
+            &database.pool,
+            "SELECT count(*) FROM jobs WHERE title LIKE '%!!'"
+        )
+        .await,
+        2,
+        "both writes of both writers landed"
     );
 }

@@ -20,6 +20,7 @@ mod sql;
 mod time;
 mod upsert;
 pub mod users;
+pub mod write;
 
 pub use connection::{connect, migrate, Database, DatabaseHealth, DatabaseState, Pool};
 pub use time::{format_timestamp, parse_timestamp};

@@ -10,6 +10,7 @@ use serde_json::Value;
 use sqlx::Row as _;
 
 use super::sql::{Bind, SqlBuilder};
+use super::write::{begin_sqlite_write, retry_conflicts};
 use super::{format_timestamp, parse_timestamp, Pool};
 use crate::pipeline::dedupe::StoredIdentity;
 
@@ -111,7 +112,7 @@ pub async fn finish_run(
     let sources = Some(totals.sources.join(",")).filter(|text| !text.is_empty());
     match pool {
         Pool::Sqlite(pool) => {
-            let mut transaction = pool.begin().await?;
+            let mut transaction = begin_sqlite_write(pool).await?;
             sqlx::query(
                 "UPDATE runs SET finished_at = ?, status = ?, error = ?, jobs_collected = ?, jobs_new = ?, \
                  jobs_updated = ?, jobs_filtered = ?, errors = ?, sources = ?, filter_counts = ? WHERE run_id = ?",
@@ -442,7 +443,7 @@ pub async fn record_sightings(
     match pool {
         Pool::Sqlite(pool) => {
             let now = format_timestamp(&now);
-            let mut transaction = pool.begin().await?;
+            let mut transaction = begin_sqlite_write(pool).await?;
             for chunk in sightings.chunks(CHUNK) {
                 // ?1 is the time; row n binds ?(3n+2) to ?(3n+4).
                 let rows: Vec<String> = (0..chunk.len())
@@ -465,28 +466,42 @@ pub async fn record_sightings(
             transaction.commit().await
         }
         Pool::Postgres(pool) => {
-            let mut transaction = pool.begin().await?;
-            for chunk in sightings.chunks(CHUNK) {
-                let (ids, rest): (Vec<&str>, Vec<(&str, &str)>) = chunk
-                    .iter()
-                    .map(|(id, source, url)| (id.as_str(), (source.as_str(), url.as_str())))
-                    .unzip();
-                let (sources, urls): (Vec<&str>, Vec<&str>) = rest.into_iter().unzip();
-                sqlx::query(
-                    "INSERT INTO job_sightings (job_id, source, url, first_seen_at, last_seen_at) \
-                     SELECT * , $4::timestamptz, $4::timestamptz FROM UNNEST($1::text[], $2::text[], $3::text[]) \
-                     ON CONFLICT (job_id, source, url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-                )
-                .bind(&ids)
-                .bind(&sources)
-                .bind(&urls)
-                .bind(now)
-                .execute(&mut *transaction)
-                .await?;
-            }
-            transaction.commit().await
+            // Two runs recording the same sightings lock them in one order (by key),
+            // and the rare deadlock left is retried.
+            let mut sorted: Vec<&(String, String, String)> = sightings.iter().collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            retry_conflicts(|| record_sightings_postgres(pool, &sorted, now)).await
         }
     }
+}
+
+/// One try of `record_sightings` on PostgreSQL: one transaction, `UNNEST` arrays.
+async fn record_sightings_postgres(
+    pool: &sqlx::PgPool,
+    sightings: &[&(String, String, String)],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    for chunk in sightings.chunks(CHUNK) {
+        let (ids, rest): (Vec<&str>, Vec<(&str, &str)>) = chunk
+            .iter()
+            .map(|(id, source, url)| (id.as_str(), (source.as_str(), url.as_str())))
+            .unzip();
+        let (sources, urls): (Vec<&str>, Vec<&str>) = rest.into_iter().unzip();
+        sqlx::query(
+            "INSERT INTO job_sightings (job_id, source, url, first_seen_at, last_seen_at) \
+             SELECT * , $4::timestamptz, $4::timestamptz FROM UNNEST($1::text[], $2::text[], $3::text[]) \
+             ON CONFLICT (job_id, source, url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+        )
+        .bind(&ids)
+        .bind(&sources)
+        .bind(&urls)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    transaction.commit().await
 }
 
 /// Every place `job_id` was seen: (source, url, first seen, last seen).

@@ -27,6 +27,7 @@ use sqlx::postgres::{PgPool, Postgres};
 
 use super::jobs::JobRecord;
 use super::search_vector::postgres_search_vector;
+use super::write::begin_sqlite_write;
 use super::{format_timestamp, Pool};
 
 /// How an existing row takes a column's new value.
@@ -113,6 +114,9 @@ const POSTGRES_ROWS_PER_STATEMENT: usize = 1000;
 
 /// Rows from which a PostgreSQL upsert is split over two connections.
 const POSTGRES_PARALLEL_MIN_ROWS: usize = 2 * POSTGRES_ROWS_PER_STATEMENT;
+
+/// The transaction-level advisory lock by which upserts of `jobs` take turns.
+const UPSERT_LOCK: &str = "jobscout_jobs_upsert";
 
 /// How long a large upsert waits for a new second connection before going alone.
 const SECOND_CONNECTION_WAIT: Duration = Duration::from_millis(100);
@@ -235,7 +239,8 @@ fn postgres_upsert() -> String {
     )
 }
 
-/// Inserts or refreshes jobs by `job_id` in one transaction. An existing row keeps
+/// Inserts or refreshes jobs by `job_id` in one transaction (two on PostgreSQL for a
+/// large batch); concurrent upserts take turns. An existing row keeps
 /// its `first_seen_at` and takes the new values, except that a missing `posted_at`,
 /// relevance or AI score does not erase a stored one. When one id appears twice,
 /// the later record wins.
@@ -254,7 +259,7 @@ pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Er
     let now = Utc::now();
     match pool {
         Pool::Sqlite(pool) => {
-            let mut transaction = pool.begin().await?;
+            let mut transaction = begin_sqlite_write(pool).await?;
             for chunk in unique.chunks(SQLITE_ROWS_PER_STATEMENT) {
                 let sql = sqlite_upsert(chunk.len());
                 let mut query = sqlx::query(&sql);
@@ -283,6 +288,11 @@ pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Er
 /// Both are committed only after both succeeded; a failure rolls both back.
 /// Only a failure of the second commit itself (the connection lost at that
 /// moment) leaves the first half stored, which the next run's upsert repeats.
+///
+/// Upserts take turns through [`UPSERT_LOCK`], across every process on the
+/// database. Two upserts sharing rows would otherwise deadlock, and with two
+/// halves PostgreSQL could not even see it: a half that finished waits in this
+/// process for its other half before committing, holding its row locks.
 async fn upsert_postgres(
     pool: &PgPool,
     jobs: &[&JobRecord],
@@ -290,6 +300,12 @@ async fn upsert_postgres(
 ) -> Result<(), sqlx::Error> {
     let sql = postgres_upsert();
     let mut first = pool.begin().await?;
+    // Taken before any row is touched or a second connection is asked for, so a
+    // waiting upsert holds nothing another one needs.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .bind(UPSERT_LOCK)
+        .execute(&mut *first)
+        .await?;
     let second = if jobs.len() >= POSTGRES_PARALLEL_MIN_ROWS {
         second_connection(pool).await
     } else {

@@ -23,7 +23,7 @@ pub async fn upsert_user(
 ) -> Result<(), sqlx::Error> {
     match pool {
         Pool::Sqlite(pool) => {
-            let mut transaction = pool.begin().await?;
+            let mut transaction = super::write::begin_sqlite_write(pool).await?;
             let now = now_text();
             if let Some(email) = email {
                 sqlx::query("UPDATE users SET email = NULL, updated_at = ? WHERE email = ? AND user_id <> ?")
