@@ -9,8 +9,7 @@ mod common;
 mod plugins_support;
 
 use apply_support::{Client, World};
-use common::TestDb;
-use jobscout::storage::Pool;
+use common::{count_rows, TestDb};
 use serde_json::{json, Value};
 
 async fn parse(client: &Client<'_>, url: &str) -> String {
@@ -41,19 +40,6 @@ async fn trust(client: &Client<'_>, id: &str, query: &str) -> Value {
         .await;
     assert_eq!(response.status, 200, "{}", response.text());
     response.json()
-}
-
-async fn reports(pool: &Pool) -> i64 {
-    match pool {
-        Pool::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM trust_reports")
-            .fetch_one(pool)
-            .await
-            .unwrap(),
-        Pool::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM trust_reports")
-            .fetch_one(pool)
-            .await
-            .unwrap(),
-    }
 }
 
 #[tokio::test]
@@ -116,7 +102,7 @@ async fn clean_scam_and_ghost_postings() {
             "posted 240 days ago: {ghost}"
         );
         assert!(ghost["trust_score"].as_i64().unwrap() < clean_score);
-        assert_eq!(reports(&db.pool).await, 3);
+        assert_eq!(count_rows(&db.pool, "trust_reports").await, 3);
     }
 }
 
@@ -144,7 +130,11 @@ async fn reports_are_stored_once_unless_forced_and_the_link_check_is_cached() {
         assert_eq!(second["verified_at"], first["verified_at"]);
         assert_eq!(second["apply_link_cached"], true);
         assert_eq!(checks(), before + 1, "the cached link status is reused");
-        assert_eq!(reports(&db.pool).await, 1, "no new row without force");
+        assert_eq!(
+            count_rows(&db.pool, "trust_reports").await,
+            1,
+            "no new row without force"
+        );
 
         let refreshed = trust(&ada, &id, "?refresh_apply_link=true").await;
         assert_eq!(refreshed["apply_link_cached"], false);
@@ -153,7 +143,7 @@ async fn reports_are_stored_once_unless_forced_and_the_link_check_is_cached() {
 
         let forced = trust(&ada, &id, "?force=true").await;
         assert_ne!(forced["trust_report_id"], first["trust_report_id"]);
-        assert_eq!(reports(&db.pool).await, 2);
+        assert_eq!(count_rows(&db.pool, "trust_reports").await, 2);
         let after = trust(&ada, &id, "").await;
         assert_eq!(
             after["trust_report_id"], forced["trust_report_id"],

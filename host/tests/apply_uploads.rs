@@ -16,8 +16,7 @@ use std::sync::Arc;
 use apply_support::World;
 use axum::body::Body;
 use axum::http::{header, Method, Request};
-use common::TestDb;
-use jobscout::storage::Pool;
+use common::{count_rows, TestDb};
 
 const RESUME_LINES: [&str; 8] = [
     "Ada Lovelace",
@@ -62,14 +61,6 @@ fn hostile(name: &str) -> Vec<u8> {
     apply_support::document(&format!("hostile/{name}"))
 }
 
-async fn count(pool: &Pool, table: &str) -> i64 {
-    let sql = format!("SELECT COUNT(*) FROM {table}");
-    match pool {
-        Pool::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await.unwrap(),
-        Pool::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 #[tokio::test]
 async fn good_resumes_give_their_text() {
     let world = World::start().await;
@@ -105,7 +96,7 @@ async fn good_resumes_give_their_text() {
             .await;
         assert_eq!(short.status, 400, "{}", short.text());
         assert_eq!(
-            count(&db.pool, "resume_versions").await,
+            count_rows(&db.pool, "resume_versions").await,
             0,
             "the Apply route stores nothing"
         );
@@ -157,7 +148,7 @@ async fn profile_upload_stores_the_resume_with_its_analysis() {
             "{}",
             db.name
         );
-        assert_eq!(count(&db.pool, "resume_versions").await, 2);
+        assert_eq!(count_rows(&db.pool, "resume_versions").await, 2);
     }
 }
 
@@ -203,12 +194,12 @@ async fn hostile_documents_get_their_status_and_nothing_is_kept() {
             }
         }
         assert_eq!(
-            count(&db.pool, "resume_versions").await,
+            count_rows(&db.pool, "resume_versions").await,
             0,
             "{}: nothing stored",
             db.name
         );
-        assert_eq!(count(&db.pool, "user_profiles").await, 0);
+        assert_eq!(count_rows(&db.pool, "user_profiles").await, 0);
     }
 }
 
@@ -266,7 +257,7 @@ async fn a_50_mb_upload_is_refused_while_streaming() {
             "{route}: the server read {read} bytes of a 50 MB body before refusing"
         );
     }
-    assert_eq!(count(&db.pool, "resume_versions").await, 0);
+    assert_eq!(count_rows(&db.pool, "resume_versions").await, 0);
 }
 
 #[tokio::test]

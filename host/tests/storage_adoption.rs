@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{shared_earlier_db, TestApp, TestDb};
+use common::{count_rows, shared_earlier_db, TestApp, TestDb};
 use jobscout::storage::{self, Pool};
 use sqlx::Row as _;
 
@@ -55,19 +55,6 @@ async fn snapshot(pool: &Pool, table: &str, key: &str) -> Vec<String> {
     snapshot_columns(pool, table, key, &columns).await
 }
 
-async fn migration_count(pool: &Pool) -> i64 {
-    match pool {
-        Pool::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-            .fetch_one(pool)
-            .await
-            .unwrap(),
-        Pool::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-            .fetch_one(pool)
-            .await
-            .unwrap(),
-    }
-}
-
 async fn execute_script(pool: &Pool, script: &str) {
     match pool {
         Pool::Sqlite(pool) => sqlx::raw_sql(script).execute(pool).await.map(drop),
@@ -86,10 +73,10 @@ async fn assert_adopted_unchanged(db: &TestDb) -> (Vec<String>, Vec<String>) {
     storage::migrate(&db.pool)
         .await
         .expect("first migration over the earlier schema");
-    let applied = migration_count(&db.pool).await;
+    let applied = count_rows(&db.pool, "_sqlx_migrations").await;
     storage::migrate(&db.pool).await.expect("second migration");
     assert_eq!(
-        migration_count(&db.pool).await,
+        count_rows(&db.pool, "_sqlx_migrations").await,
         applied,
         "{}: the second run applies nothing",
         db.name
@@ -107,9 +94,14 @@ async fn migrations_run_twice_change_nothing() {
         storage::migrate(&db.pool).await.unwrap();
         common::seed::seed(&db.pool).await;
         let before = snapshot(&db.pool, "jobs", "job_id").await;
-        let applied = migration_count(&db.pool).await;
+        let applied = count_rows(&db.pool, "_sqlx_migrations").await;
         storage::migrate(&db.pool).await.unwrap();
-        assert_eq!(migration_count(&db.pool).await, applied, "{}", db.name);
+        assert_eq!(
+            count_rows(&db.pool, "_sqlx_migrations").await,
+            applied,
+            "{}",
+            db.name
+        );
         assert_eq!(
             snapshot(&db.pool, "jobs", "job_id").await,
             before,

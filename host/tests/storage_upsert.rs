@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::TestDb;
+use common::{count, count_rows, TestDb};
 use jobscout::config::DatabaseTarget;
 use jobscout::storage::jobs::{upsert_jobs, JobRecord};
 use jobscout::storage::scrape::{record_sightings, sightings_of};
@@ -29,13 +29,6 @@ fn job(index: usize) -> JobRecord {
             format!("Build services for team {index}. Rust and SQL.")
         }),
         ..JobRecord::default()
-    }
-}
-
-async fn count(pool: &Pool, sql: &str) -> i64 {
-    match pool {
-        Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
     }
 }
 
@@ -65,11 +58,7 @@ async fn a_batch_of_several_chunks_is_stored_whole_and_updates_keep_first_seen()
         upsert_jobs(&database.pool, &batch).await.expect("upsert");
 
         let pool = &database.pool;
-        assert_eq!(
-            count(pool, "SELECT count(*) FROM jobs").await,
-            BATCH as i64,
-            "{engine}"
-        );
+        assert_eq!(count_rows(pool, "jobs").await, BATCH as i64, "{engine}");
         assert_eq!(
             count(
                 pool,
@@ -119,7 +108,7 @@ async fn a_refused_row_in_either_half_stores_nothing() {
         let error = upsert_jobs(&database.pool, &batch).await;
         assert!(error.is_err(), "row {refused} is refused");
         assert_eq!(
-            count(&database.pool, "SELECT count(*) FROM jobs").await,
+            count_rows(&database.pool, "jobs").await,
             0,
             "row {refused} refused: neither half is stored"
         );
@@ -141,60 +130,52 @@ async fn a_pool_of_one_connection_upserts_on_it_alone() {
     .expect("connect");
     let batch: Vec<JobRecord> = (0..BATCH).map(job).collect();
     upsert_jobs(&single, &batch).await.expect("upsert");
-    assert_eq!(
-        count(&single, "SELECT count(*) FROM jobs").await,
-        BATCH as i64
-    );
+    assert_eq!(count_rows(&single, "jobs").await, BATCH as i64);
 }
 
 /// Two runs storing overlapping jobs at once (the scheduler and an admin run, or
-/// two servers): each upsert holds up to two transactions, and they lock the
-/// shared rows in different orders. Both upserts must succeed, whatever
-/// PostgreSQL's deadlock detector decides.
+/// two servers), in different orders and with different split points. Both
+/// upserts must succeed: neither a deadlock nor a hang.
 #[tokio::test]
 async fn concurrent_upserts_of_overlapping_jobs_both_succeed() {
     for database in TestDb::all().await {
-        concurrent_upserts_on(&database).await;
+        let engine = database.name;
+        let seed: Vec<JobRecord> = (0..BATCH).map(job).collect();
+        upsert_jobs(&database.pool, &seed).await.expect("seed");
+        for round in 0..6 {
+            // Every row changes, so every row is locked for an update.
+            let changed = |suffix: &str| -> Vec<JobRecord> {
+                (0..BATCH)
+                    .map(|index| JobRecord {
+                        title: format!("Rust Engineer {index} ({suffix} {round})"),
+                        ..job(index)
+                    })
+                    .collect()
+            };
+            let forward = changed("forward");
+            let mut backward = changed("backward");
+            backward.reverse();
+            // A different split point too: the halves of the two batches overlap.
+            backward.truncate(BATCH - 400);
+            // A deadlock PostgreSQL cannot see (a finished half waiting in the client for
+            // its other half) would hang here: fail instead.
+            let (first, second) = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+                tokio::join!(
+                    upsert_jobs(&database.pool, &forward),
+                    upsert_jobs(&database.pool, &backward),
+                )
+            })
+            .await
+            .unwrap_or_else(|_| panic!("{engine}, round {round}: the upserts hang"));
+            first.unwrap_or_else(|error| panic!("{engine}, round {round}, forward: {error}"));
+            second.unwrap_or_else(|error| panic!("{engine}, round {round}, backward: {error}"));
+        }
+        assert_eq!(
+            count_rows(&database.pool, "jobs").await,
+            BATCH as i64,
+            "{engine}"
+        );
     }
-}
-
-async fn concurrent_upserts_on(database: &TestDb) {
-    let engine = database.name;
-    let seed: Vec<JobRecord> = (0..BATCH).map(job).collect();
-    upsert_jobs(&database.pool, &seed).await.expect("seed");
-    for round in 0..6 {
-        // Every row changes, so every row is locked for an update.
-        let changed = |suffix: &str| -> Vec<JobRecord> {
-            (0..BATCH)
-                .map(|index| JobRecord {
-                    title: format!("Rust Engineer {index} ({suffix} {round})"),
-                    ..job(index)
-                })
-                .collect()
-        };
-        let forward = changed("forward");
-        let mut backward = changed("backward");
-        backward.reverse();
-        // A different split point too: the halves of the two batches overlap.
-        backward.truncate(BATCH - 400);
-        // A deadlock PostgreSQL cannot see (a finished half waiting in the client for
-        // its other half) would hang here: fail instead.
-        let (first, second) = tokio::time::timeout(std::time::Duration::from_secs(60), async {
-            tokio::join!(
-                upsert_jobs(&database.pool, &forward),
-                upsert_jobs(&database.pool, &backward),
-            )
-        })
-        .await
-        .unwrap_or_else(|_| panic!("{engine}, round {round}: the upserts hang"));
-        first.unwrap_or_else(|error| panic!("{engine}, round {round}, forward: {error}"));
-        second.unwrap_or_else(|error| panic!("{engine}, round {round}, backward: {error}"));
-    }
-    assert_eq!(
-        count(&database.pool, "SELECT count(*) FROM jobs").await,
-        BATCH as i64,
-        "{engine}"
-    );
 }
 
 #[tokio::test]
@@ -225,7 +206,7 @@ async fn concurrent_sightings_of_the_same_jobs_both_succeed() {
             second.unwrap_or_else(|error| panic!("{engine}, round {round}, backward: {error}"));
         }
         assert_eq!(
-            count(&database.pool, "SELECT count(*) FROM job_sightings").await,
+            count_rows(&database.pool, "job_sightings").await,
             2 * BATCH as i64,
             "{engine}"
         );

@@ -263,6 +263,19 @@ impl TestApp {
     }
 }
 
+/// The number `sql` (a `SELECT count(*) …`) returns, on either engine.
+pub async fn count(pool: &Pool, sql: &str) -> i64 {
+    match pool {
+        Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+/// The number of rows in `table`.
+pub async fn count_rows(pool: &Pool, table: &str) -> i64 {
+    count(pool, &format!("SELECT COUNT(*) FROM {table}")).await
+}
+
 /// The recorded earlier database in `../shared`, when this checkout has it.
 pub fn shared_earlier_db() -> Option<std::path::PathBuf> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
