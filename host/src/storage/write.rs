@@ -30,7 +30,7 @@ pub async fn begin_sqlite_write(
 
 /// True for the errors PostgreSQL asks a client to retry: `deadlock_detected`
 /// (40P01) and `serialization_failure` (40001).
-pub fn is_retryable_conflict(error: &sqlx::Error) -> bool {
+fn is_retryable_conflict(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(error) => {
             matches!(error.code().as_deref(), Some("40P01") | Some("40001"))
