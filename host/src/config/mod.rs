@@ -61,6 +61,8 @@ pub struct Settings {
     pub database: DatabaseTarget,
     pub database_max_connections: u32,
     pub database_connect_timeout: Duration,
+    /// How long a request waits for a free database connection before a 503.
+    pub database_acquire_timeout: Duration,
 
     // --- auth ---
     pub admin_token: Option<String>,
@@ -230,6 +232,12 @@ impl Settings {
                 5,
                 1,
                 300,
+            )),
+            database_acquire_timeout: Duration::from_millis(src.number(
+                "database_acquire_timeout_ms",
+                2_000,
+                50,
+                300_000,
             )),
             admin_token: src.optional_string("admin_token"),
             supabase_url: http_url(src, "supabase_url"),
@@ -435,6 +443,10 @@ impl Settings {
             (
                 "DATABASE_CONNECT_TIMEOUT_SECONDS",
                 self.database_connect_timeout.as_secs().to_string(),
+            ),
+            (
+                "DATABASE_ACQUIRE_TIMEOUT_MS",
+                self.database_acquire_timeout.as_millis().to_string(),
             ),
             ("ADMIN_TOKEN", mask(&self.admin_token)),
             (

@@ -40,8 +40,10 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response> {
     let body = state
         .cache
         .get_or_compute("admin/stats".to_string(), || async move {
+            // Joined to the end even when one fails, so no query is dropped half-way.
             let (catalogue, latest) =
-                tokio::try_join!(jobs::catalogue_stats(&pool), runs::latest_run(&pool))?;
+                tokio::join!(jobs::catalogue_stats(&pool), runs::latest_run(&pool));
+            let (catalogue, latest) = (catalogue?, latest?);
             let response = StatsResponse {
                 total_jobs: catalogue.total_jobs,
                 jobs_last_24h: catalogue.jobs_last_24h,

@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::storage::trouble::{self, DatabaseTrouble};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +51,12 @@ pub enum Error {
     #[error("{0}")]
     Unavailable(String),
 
+    /// 503: a database statement met trouble with the database itself (down, busy,
+    /// read-only, full). The response carries the [`DatabaseTrouble`] as an extension,
+    /// so a layer can report it to `/health` and ask a safe request again.
+    #[error("{}", .0.detail())]
+    Database(DatabaseTrouble),
+
     /// 500: anything unexpected. The client sees a generic text; the cause is logged.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -84,7 +92,27 @@ impl ValidationIssue {
 
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        Error::Internal(anyhow::Error::new(error).context("database query failed"))
+        match trouble::classify(&error) {
+            Some(trouble) => {
+                tracing::warn!(error = %error, ?trouble, "database trouble");
+                Error::Database(trouble)
+            }
+            None => Error::Internal(anyhow::Error::new(error).context("database query failed")),
+        }
+    }
+}
+
+/// Seconds a client should wait before asking again after a 503.
+fn retry_after_seconds(error: &Error) -> Option<u64> {
+    match error {
+        Error::Unavailable(_) => Some(1),
+        Error::Database(trouble) if trouble.refuses_only_writes() => Some(30),
+        Error::Database(_) => Some(1),
+        Error::TooManyRequests {
+            retry_after_seconds,
+            ..
+        } => Some((*retry_after_seconds).max(1)),
+        _ => None,
     }
 }
 
@@ -99,7 +127,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -123,6 +151,7 @@ impl Error {
                 retry_after_seconds: *retry_after_seconds,
             },
             Error::Unavailable(message) => Error::Unavailable(message.clone()),
+            Error::Database(trouble) => Error::Database(*trouble),
             Error::Internal(cause) => Error::Internal(anyhow::anyhow!("{cause:#}")),
         }
     }
@@ -149,15 +178,13 @@ impl IntoResponse for Error {
             other => json!({ "detail": other.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
-        if let Error::TooManyRequests {
-            retry_after_seconds,
-            ..
-        } = self
-        {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_seconds.max(1)),
-            );
+        if let Some(seconds) = retry_after_seconds(&self) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Error::Database(trouble) = self {
+            response.extensions_mut().insert(trouble);
         }
         response
     }
@@ -196,6 +223,25 @@ mod tests {
             body_of(response).await["detail"],
             "Rate limit exceeded. Please try again in 7 seconds."
         );
+    }
+
+    #[tokio::test]
+    async fn database_trouble_is_a_503_with_retry_after_and_its_kind() {
+        let error = Error::from(sqlx::Error::PoolTimedOut);
+        let response = error.into_response();
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        assert_eq!(
+            response.extensions().get::<DatabaseTrouble>(),
+            Some(&DatabaseTrouble::Busy)
+        );
+        assert_eq!(
+            body_of(response).await["detail"],
+            "Database busy or unavailable; try again shortly"
+        );
+        // A statement's own error stays a 500 with a generic text.
+        let response = Error::from(sqlx::Error::RowNotFound).into_response();
+        assert_eq!(response.status(), 500);
     }
 
     #[tokio::test]

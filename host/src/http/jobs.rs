@@ -283,7 +283,9 @@ pub async fn list_jobs(
                 Ok(Bytes::from(total.to_string()))
             });
             let rows = jobs::page_jobs(&pool, &filter, sort, page, page_size);
-            let (total, rows) = tokio::try_join!(total, async { rows.await.map_err(Error::from) })?;
+            // Joined to the end even when one fails, so no query is dropped half-way.
+            let (total, rows) = tokio::join!(total, rows);
+            let (total, rows) = (total?, rows?);
             let total: i64 = std::str::from_utf8(&total)
                 .ok()
                 .and_then(|text| text.parse().ok())

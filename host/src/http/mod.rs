@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_plugins;
 pub mod apply;
 mod cors;
+mod database_trouble;
 pub mod error;
 pub mod extractor;
 pub mod jobs;
@@ -106,6 +107,10 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::router())
         .merge(saved_searches::router())
         .merge(apply::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            database_trouble::report_and_retry_reads,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit::limit_per_ip,

@@ -137,7 +137,19 @@ impl KnownUsers {
             }
         }
         let pool = state.db.pool()?;
-        crate::storage::users::upsert_user(&pool, user.user_id, user.email.as_deref()).await?;
+        if let Err(error) =
+            crate::storage::users::upsert_user(&pool, user.user_id, user.email.as_deref()).await
+        {
+            match Error::from(error) {
+                // A database that only refuses writes still serves reads: the user is
+                // signed in by their token, and the row is written once it can be.
+                Error::Database(trouble) if trouble.refuses_only_writes() => {
+                    state.db.report_trouble(trouble);
+                    return Ok(());
+                }
+                error => return Err(error),
+            }
+        }
         if let Some(cache) = &self.cache {
             cache.insert(user.user_id, user.email.clone());
         }

@@ -1,22 +1,17 @@
 //! Connecting, migrating and keeping the connection state that `/health` reports.
 
 use std::str::FromStr;
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use crate::shutdown::ShutdownSignal;
 use anyhow::Context as _;
-use serde::Serialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::ConnectOptions as _;
-use utoipa::ToSchema;
 
 use super::Engine;
-use crate::config::{mask_url_password, DatabaseTarget, Settings};
-use crate::http::error::Error;
+use crate::config::{mask_url_password, DatabaseTarget};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -48,6 +43,40 @@ impl Pool {
         match self {
             Pool::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
             Pool::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
+    }
+
+    /// Whether the database takes writes (`Ok(false)`: it refuses them). SQLite runs
+    /// a write that changes nothing and rolls it back, which a read-only file or
+    /// connection refuses; PostgreSQL says whether this session may write (a standby
+    /// may not).
+    pub async fn takes_writes(&self) -> Result<bool, sqlx::Error> {
+        match self {
+            Pool::Sqlite(pool) => {
+                // A WAL database opened read-only still grants `BEGIN IMMEDIATE`; the
+                // first write statement is what it refuses, even one that changes no row.
+                let mut transaction = super::write::begin_sqlite_write(pool).await?;
+                let written = sqlx::query("UPDATE _sqlx_migrations SET success = success WHERE 0")
+                    .execute(&mut *transaction)
+                    .await;
+                transaction.rollback().await?;
+                match written {
+                    Ok(_) => Ok(true),
+                    Err(error)
+                        if super::trouble::classify(&error)
+                            == Some(super::trouble::DatabaseTrouble::ReadOnly) =>
+                    {
+                        Ok(false)
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            Pool::Postgres(pool) => {
+                let read_only: String = sqlx::query_scalar("SHOW transaction_read_only")
+                    .fetch_one(pool)
+                    .await?;
+                Ok(read_only != "on")
+            }
         }
     }
 
@@ -86,6 +115,7 @@ pub async fn connect(
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(timeout)
+                .after_release(|connection, _| Box::pin(sqlite_outside_transaction(connection)))
                 .connect_with(options)
                 .await
                 .with_context(|| format!("cannot open SQLite database {}", path.display()))?;
@@ -99,12 +129,68 @@ pub async fn connect(
                 .max_connections(max_connections)
                 .min_connections(1)
                 .acquire_timeout(timeout)
+                .after_release(|connection, _| Box::pin(postgres_outside_transaction(connection)))
                 .connect_with(options)
                 .await
                 .with_context(|| {
                     format!("cannot connect to PostgreSQL at {}", mask_url_password(url))
                 })?;
             Ok(Pool::Postgres(pool))
+        }
+    }
+}
+
+/// The pool's release check: a connection goes back to the pool only when no
+/// transaction is open on it. One left open (begun by a request that was dropped
+/// half-way, or aborted by a failed statement) would make the next borrower's
+/// writes part of it, answered as done and then rolled back; it is closed instead.
+async fn postgres_outside_transaction(
+    connection: &mut sqlx::PgConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection as _;
+    if connection.is_in_transaction() {
+        tracing::warn!("closing a database connection released inside a transaction");
+        return Ok(false);
+    }
+    // sqlx's own count misses a transaction begun by a plain `BEGIN` statement; ask
+    // the server. Outside a transaction every statement is its own, so both
+    // timestamps agree; in an open one they differ, and in an aborted one it fails.
+    let outside =
+        sqlx::query_scalar::<_, bool>("SELECT statement_timestamp() = transaction_timestamp()")
+            .fetch_one(&mut *connection)
+            .await;
+    match outside {
+        Ok(true) => Ok(true),
+        Ok(false) => {
+            tracing::warn!("closing a database connection released inside a transaction");
+            Ok(false)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "closing a database connection that failed its release check");
+            Ok(false)
+        }
+    }
+}
+
+/// The SQLite side of [`postgres_outside_transaction`]. sqlx's own count misses a
+/// transaction begun by a plain `BEGIN` statement, so SQLite is asked: a `BEGIN`
+/// inside a transaction fails, and outside one it takes no lock and is undone at once.
+async fn sqlite_outside_transaction(
+    connection: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection as _;
+    if connection.is_in_transaction() {
+        tracing::warn!("closing a database connection released inside a transaction");
+        return Ok(false);
+    }
+    match sqlx::query("BEGIN").execute(&mut *connection).await {
+        Ok(_) => {
+            sqlx::query("ROLLBACK").execute(&mut *connection).await?;
+            Ok(true)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "closing a database connection released inside a transaction");
+            Ok(false)
         }
     }
 }
@@ -116,223 +202,4 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
         Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
     }
     .context("database migration failed")
-}
-
-/// What `/health` says about the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DatabaseState {
-    /// Start-up has not connected yet.
-    Connecting,
-    /// Connected and migrated.
-    Ok,
-    /// Connected, but a migration failed; queries may still work.
-    MigrationFailed,
-    /// Not reachable; the background task keeps trying.
-    Unavailable,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DatabaseHealth {
-    pub engine: Engine,
-    pub state: DatabaseState,
-    /// The last error, when the state is not `ok`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-#[derive(Debug)]
-struct Inner {
-    pool: Option<Pool>,
-    health: DatabaseHealth,
-}
-
-/// The shared database handle: a pool once connected, and its health.
-#[derive(Debug, Clone)]
-pub struct Database {
-    inner: Arc<RwLock<Inner>>,
-}
-
-impl Database {
-    fn new(engine: Engine) -> Self {
-        Self {
-            inner: Arc::new(RwLock::new(Inner {
-                pool: None,
-                health: DatabaseHealth {
-                    engine,
-                    state: DatabaseState::Connecting,
-                    error: None,
-                },
-            })),
-        }
-    }
-
-    /// A handle over an already connected and migrated pool (tests, CLI commands).
-    pub fn ready(pool: Pool) -> Self {
-        let database = Self::new(pool.engine());
-        database.set(Some(pool), DatabaseState::Ok, None);
-        database
-    }
-
-    /// Starts connecting in the background and returns at once. The task retries
-    /// with backoff until connected and migrated, then checks the connection
-    /// periodically until `shutdown` fires.
-    pub fn start(settings: &Settings, shutdown: ShutdownSignal) -> Self {
-        let engine = match settings.database {
-            DatabaseTarget::Sqlite(_) => Engine::Sqlite,
-            DatabaseTarget::Postgres(_) => Engine::Postgres,
-        };
-        let database = Self::new(engine);
-        let task_handle = database.clone();
-        let target = settings.database.clone();
-        let max_connections = settings.database_max_connections;
-        let timeout = settings.database_connect_timeout;
-        tokio::spawn(async move {
-            task_handle
-                .keep_connected(target, max_connections, timeout, shutdown)
-                .await
-        });
-        database
-    }
-
-    async fn keep_connected(
-        &self,
-        target: DatabaseTarget,
-        max_connections: u32,
-        timeout: Duration,
-        mut shutdown: ShutdownSignal,
-    ) {
-        let mut backoff = Duration::from_millis(500);
-        let max_backoff = Duration::from_secs(30);
-        loop {
-            let healthy = match self.current_pool() {
-                None => match connect(&target, max_connections, timeout).await {
-                    Ok(pool) => {
-                        let migration = migrate(&pool).await;
-                        match migration {
-                            Ok(()) => {
-                                tracing::info!(engine = ?pool.engine(), "database connected and migrated");
-                                self.set(Some(pool), DatabaseState::Ok, None);
-                                true
-                            }
-                            Err(error) => {
-                                tracing::error!(error = format!("{error:#}"), "database migration failed; serving with the existing schema and retrying");
-                                self.set(
-                                    Some(pool),
-                                    DatabaseState::MigrationFailed,
-                                    Some(format!("{error:#}")),
-                                );
-                                false
-                            }
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!(error = format!("{error:#}"), retry_in = ?backoff, "database unavailable");
-                        self.set(None, DatabaseState::Unavailable, Some(format!("{error:#}")));
-                        false
-                    }
-                },
-                Some(pool) => {
-                    let state = self.health().state;
-                    if state == DatabaseState::MigrationFailed {
-                        match migrate(&pool).await {
-                            Ok(()) => {
-                                tracing::info!("database migration succeeded on retry");
-                                self.set(Some(pool), DatabaseState::Ok, None);
-                                true
-                            }
-                            Err(error) => {
-                                self.set(
-                                    Some(pool),
-                                    DatabaseState::MigrationFailed,
-                                    Some(format!("{error:#}")),
-                                );
-                                false
-                            }
-                        }
-                    } else {
-                        match pool.ping().await {
-                            Ok(()) => {
-                                if state != DatabaseState::Ok {
-                                    tracing::info!("database reachable again");
-                                }
-                                self.set(Some(pool), DatabaseState::Ok, None);
-                                true
-                            }
-                            Err(error) => {
-                                tracing::error!(error = %error, "database check failed");
-                                // Keep the pool: sqlx reconnects its connections by itself.
-                                self.set(
-                                    Some(pool),
-                                    DatabaseState::Unavailable,
-                                    Some(error.to_string()),
-                                );
-                                false
-                            }
-                        }
-                    }
-                }
-            };
-            let wait = if healthy {
-                backoff = Duration::from_millis(500);
-                Duration::from_secs(10)
-            } else {
-                let wait = backoff;
-                backoff = (backoff * 2).min(max_backoff);
-                wait
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.wait() => {
-                    if let Some(pool) = self.current_pool() {
-                        pool.close().await;
-                    }
-                    return;
-                }
-            }
-        }
-    }
-
-    fn set(&self, pool: Option<Pool>, state: DatabaseState, error: Option<String>) {
-        let mut inner = self
-            .inner
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        inner.pool = pool;
-        inner.health.state = state;
-        inner.health.error = error;
-    }
-
-    fn current_pool(&self) -> Option<Pool> {
-        self.inner
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .pool
-            .clone()
-    }
-
-    /// The pool, or a 503 that says why there is none.
-    pub fn pool(&self) -> Result<Pool, Error> {
-        let inner = self
-            .inner
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &inner.pool {
-            Some(pool) => Ok(pool.clone()),
-            None => Err(Error::Unavailable(match inner.health.state {
-                DatabaseState::Connecting => {
-                    "Database is starting up; try again shortly".to_string()
-                }
-                _ => "Database unavailable; try again shortly".to_string(),
-            })),
-        }
-    }
-
-    pub fn health(&self) -> DatabaseHealth {
-        self.inner
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .health
-            .clone()
-    }
 }

@@ -8,6 +8,7 @@
 pub mod analytics;
 pub mod apply;
 mod connection;
+mod database;
 mod job_filter;
 pub mod jobs;
 pub mod profiles;
@@ -18,11 +19,13 @@ pub mod scrape;
 pub mod search_vector;
 mod sql;
 mod time;
+pub mod trouble;
 mod upsert;
 pub mod users;
 pub mod write;
 
-pub use connection::{connect, migrate, Database, DatabaseHealth, DatabaseState, Pool};
+pub use connection::{connect, migrate, Pool};
+pub use database::{Database, DatabaseHealth, DatabaseState};
 pub use time::{format_timestamp, parse_timestamp};
 
 /// Which SQL dialect a pool speaks.

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+pub mod db_proxy;
 pub mod fake_supabase;
 pub mod seed;
 
