@@ -180,6 +180,36 @@ async fn leave_transactions_open(pool: &Pool) {
     }
 }
 
+/// The server-side process of each connection a run of queries used.
+async fn backend_pids(pool: &Pool, queries: usize) -> std::collections::HashSet<i64> {
+    let mut pids = std::collections::HashSet::new();
+    for _ in 0..queries {
+        let pid: i64 = match pool {
+            Pool::Sqlite(_) => return pids,
+            Pool::Postgres(pool) => sqlx::query_scalar("SELECT pg_backend_pid()::bigint")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        };
+        pids.insert(pid);
+    }
+    pids
+}
+
+#[tokio::test]
+async fn a_connection_released_cleanly_is_used_again() {
+    let Some(db) = TestDb::postgres_empty().await else {
+        return;
+    };
+    // The pool holds at most 4; closing each after its query would open 50.
+    let pids = backend_pids(&db.pool, 50).await;
+    assert!(
+        pids.len() <= 4,
+        "{} connections for 50 queries in a row",
+        pids.len()
+    );
+}
+
 #[tokio::test]
 async fn a_connection_released_inside_a_transaction_never_serves_another_request() {
     let fake = FakeSupabase::start().await;

@@ -153,12 +153,16 @@ async fn postgres_outside_transaction(
         return Ok(false);
     }
     // sqlx's own count misses a transaction begun by a plain `BEGIN` statement; ask
-    // the server. Outside a transaction every statement is its own, so both
-    // timestamps agree; in an open one they differ, and in an aborted one it fails.
-    let outside =
-        sqlx::query_scalar::<_, bool>("SELECT statement_timestamp() = transaction_timestamp()")
-            .fetch_one(&mut *connection)
-            .await;
+    // the server. A query without parameters goes as one simple-protocol message, so
+    // outside a transaction it starts its own and both timestamps are the message's
+    // arrival; in an open one they differ, and in an aborted one the query fails.
+    // (Through the extended protocol they differ by the gap between its messages.)
+    let outside = sqlx::Executor::fetch_one(
+        &mut *connection,
+        "SELECT statement_timestamp() = transaction_timestamp()",
+    )
+    .await
+    .and_then(|row| sqlx::Row::try_get::<bool, _>(&row, 0));
     match outside {
         Ok(true) => Ok(true),
         Ok(false) => {

@@ -1,6 +1,9 @@
 //! Benchmark helper (not shipped): `seed` fills a database with realistic generated
 //! jobs; `ceiling` serves a pre-serialized body to measure what axum alone can do
-//! on this machine. `bench/api.sh` drives both with wrk; see BENCHMARKS.md.
+//! on this machine. `bench/api.sh` drives both with wrk; `faults` measures the
+//! server while database connections are killed. See BENCHMARKS.md.
+
+mod faults;
 
 use std::time::Instant;
 
@@ -39,6 +42,18 @@ enum Command {
         /// two builds can be compared.
         #[arg(long)]
         digest: bool,
+    },
+    /// Mixed reads and writes against the server on JOBSCOUT_DATABASE_URL (PostgreSQL)
+    /// while every database connection is killed every `--kill-every` seconds.
+    Faults {
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Seconds between kills (0: none, for a baseline).
+        #[arg(long, default_value_t = 3)]
+        kill_every: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
     },
     /// Serve `--body-file` at /page and a tiny body at /health.
     Ceiling {
@@ -525,5 +540,10 @@ async fn main() -> anyhow::Result<()> {
             digest,
         } => pipeline(postings, in_memory, digest).await,
         Command::Ceiling { port, body_file } => ceiling(port, body_file).await,
+        Command::Faults {
+            seconds,
+            kill_every,
+            clients,
+        } => faults::run(seconds, kill_every, clients).await,
     }
 }
