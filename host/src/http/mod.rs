@@ -118,14 +118,19 @@ pub fn router(state: AppState) -> Router {
         .fallback(layers::not_found)
         .method_not_allowed_fallback(layers::method_not_allowed)
         // Layers run bottom-up on the way in: CORS sees every request first and
-        // decorates every response last, errors included.
-        .layer(axum::middleware::from_fn(layers::json_error_bodies))
+        // decorates every response last, errors included. The timeout sits inside
+        // `json_error_bodies` so its 408 gets the JSON body too.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.settings.request_timeout,
         ))
+        .layer(axum::middleware::from_fn(layers::json_error_bodies))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::request_limits,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             layers::observe,
