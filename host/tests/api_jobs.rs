@@ -352,6 +352,110 @@ async fn list_items_and_detail_have_the_earlier_fields() {
     }
 }
 
+/// Text fields the earlier backend always sent as strings.
+const TEXT_FIELDS: [&str; 15] = [
+    "location_raw",
+    "country",
+    "city",
+    "remote_type",
+    "salary_currency",
+    "job_url",
+    "apply_url",
+    "company_website",
+    "linkedin_url",
+    "relevance_reasons",
+    "ai_reasons",
+    "ai_seniority",
+    "ai_summary",
+    "ai_requirements",
+    "ai_tech_stack",
+];
+
+#[tokio::test]
+async fn missing_text_is_an_empty_string_never_null() {
+    const BARE: &str = "0000000000000000000000b1";
+    const EMPTY: &str = "0000000000000000000000b2";
+    for db in TestDb::all().await {
+        // One job stored with NULLs (as JobScout writes a missing value), one with
+        // empty text (as the earlier backend wrote it).
+        let bare = |job_id: &str| jobscout::storage::jobs::JobRecord {
+            job_id: job_id.into(),
+            title: "Bare Job".into(),
+            company: "Nobody".into(),
+            source: "test".into(),
+            ..Default::default()
+        };
+        jobscout::storage::jobs::upsert_jobs(&db.pool, &[bare(BARE), bare(EMPTY)])
+            .await
+            .unwrap();
+        let blank_all = format!(
+            "UPDATE jobs SET {}, description_text = '', ai_company_summary = '' WHERE job_id = '{EMPTY}'",
+            TEXT_FIELDS.map(|field| format!("{field} = ''")).join(", ")
+        );
+        match &db.pool {
+            jobscout::storage::Pool::Sqlite(pool) => {
+                sqlx::query(&blank_all).execute(pool).await.unwrap();
+            }
+            jobscout::storage::Pool::Postgres(pool) => {
+                sqlx::query(&blank_all).execute(pool).await.unwrap();
+            }
+        }
+        let app = TestApp::new(&db.pool, NO_CACHE).await;
+        let list = app.get("/api/v1/jobs?source=test").await.json();
+        assert_eq!(list["total"], 2, "{}", db.name);
+        for item in list["jobs"].as_array().unwrap() {
+            for field in TEXT_FIELDS {
+                assert_eq!(
+                    item[field], "",
+                    "{} list {}: {field}",
+                    db.name, item["job_id"]
+                );
+            }
+            assert_eq!(
+                item["description_text"],
+                Value::Null,
+                "lists never carry descriptions"
+            );
+        }
+        for job_id in [BARE, EMPTY] {
+            let detail = app.get(&format!("/api/v1/jobs/{job_id}")).await.json();
+            for field in TEXT_FIELDS
+                .into_iter()
+                .chain(["description_text", "ai_company_summary"])
+            {
+                assert_eq!(detail[field], "", "{} detail {job_id}: {field}", db.name);
+            }
+        }
+    }
+
+    // The schema says so too: plain strings, not nullable.
+    let db = TestDb::sqlite_empty().await;
+    let app = TestApp::new(&db.pool, NO_CACHE).await;
+    let spec = app.get("/openapi.json").await.json();
+    let schemas = &spec["components"]["schemas"];
+    for field in TEXT_FIELDS {
+        assert_eq!(
+            schemas["JobResponse"]["properties"][field]["type"], "string",
+            "JobResponse.{field}"
+        );
+    }
+    let detail = &schemas["JobDetailResponse"];
+    let detail_type = detail["properties"]["ai_company_summary"]["type"].clone();
+    let detail_type = if detail_type.is_null() {
+        // Flattened into an allOf: find the part that declares it.
+        detail["allOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|part| part["properties"]["ai_company_summary"]["type"].as_str())
+            .map(Value::from)
+            .unwrap_or(Value::Null)
+    } else {
+        detail_type
+    };
+    assert_eq!(detail_type, "string", "{detail}");
+}
+
 #[tokio::test]
 async fn cached_lists_are_refreshed_by_invalidation() {
     let db = TestDb::sqlite_empty().await;

@@ -31,6 +31,10 @@ const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/", Access::Public),
     ("GET", "/health", Access::Public),
     ("GET", "/metrics", Access::Public),
+    ("GET", "/openapi.json", Access::Public),
+    ("GET", "/docs", Access::Public),
+    ("GET", "/docs/", Access::Public),
+    ("GET", "/docs/{*file}", Access::Public),
     ("GET", "/api/v1/jobs", Access::OptionalUser),
     ("GET", "/api/v1/jobs/{job_id}", Access::Public),
     // Public in the earlier backend despite its prefix (the home page shows it).
@@ -105,12 +109,14 @@ fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 /// (method, full path) of every `.route(...)` call in `host/src/http/**/*.rs`.
-/// `root.rs` is served at the root; every other module is nested under `/api/v1`.
+/// `root.rs` and `openapi.rs` are served at the root; every other module is nested
+/// under `/api/v1`.
 fn routes_in_source() -> BTreeSet<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
     let mut routes = BTreeSet::new();
     for path in rust_files(&dir) {
-        let prefix = if path.file_name().unwrap() == "root.rs" {
+        let file_name = path.file_name().unwrap();
+        let prefix = if file_name == "root.rs" || file_name == "openapi.rs" {
             ""
         } else {
             "/api/v1"
@@ -168,6 +174,7 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
 
 fn concrete(path: &str) -> String {
     path.replace("{run_id}", "1")
+        .replace("{*file}", "swagger-ui.css")
         .replace("{job_id}", "0123456789abcdef01234567")
         .replace("{id}", "echo")
         .split('/')

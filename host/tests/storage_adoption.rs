@@ -132,9 +132,8 @@ async fn an_earlier_sqlite_database_is_adopted_as_it_is() {
     );
     assert_eq!(first["employment_types"], serde_json::json!(["full_time"]));
     assert_eq!(
-        first["linkedin_url"],
-        serde_json::Value::Null,
-        "empty strings read as missing"
+        first["linkedin_url"], "",
+        "empty text stays an empty string, as the earlier backend sent it"
     );
     let second = &list["jobs"][1];
     assert_eq!(second["posted_at"], serde_json::Value::Null);
@@ -353,5 +352,32 @@ async fn the_recorded_earlier_database_is_adopted_on_both_engines() {
             ids(&from_sqlite),
             "order for `{query}`"
         );
+    }
+    for (engine, app) in [("PostgreSQL", &app), ("SQLite", &sqlite_app)] {
+        assert_location_raw_is_never_null(engine, app).await;
+    }
+}
+
+/// The earlier backend sent its 42 empty `location_raw` values as `""`; so must we,
+/// in every list page and in the details.
+async fn assert_location_raw_is_never_null(engine: &str, app: &TestApp) {
+    let mut empty = Vec::new();
+    for page in 1..=40 {
+        let list = app
+            .get(&format!("/api/v1/jobs?page_size=50&page={page}"))
+            .await
+            .json();
+        for job in list["jobs"].as_array().unwrap() {
+            let location = &job["location_raw"];
+            assert!(location.is_string(), "{engine}: {}", job["job_id"]);
+            if location == "" {
+                empty.push(job["job_id"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert_eq!(empty.len(), 42, "{engine}");
+    for job_id in &empty[..5] {
+        let detail = app.get(&format!("/api/v1/jobs/{job_id}")).await.json();
+        assert_eq!(detail["location_raw"], "", "{engine}: {job_id}");
     }
 }

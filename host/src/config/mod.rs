@@ -45,6 +45,14 @@ pub struct Settings {
     pub port: u16,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
+    /// A connection that has not sent a whole request head within this is closed.
+    pub header_read_timeout: Duration,
+    /// Longest request target (path and query) served; longer gets 414.
+    pub max_uri_bytes: usize,
+    /// Largest header block (names, values and line ends) served; larger gets 431.
+    pub max_header_bytes: usize,
+    /// Most header lines in one request; more gets 431.
+    pub max_headers: usize,
     pub shutdown_grace: Duration,
     pub jobs_cache_ttl: Duration,
     /// How long past its TTL a cached response may be served while it is recomputed.
@@ -209,6 +217,17 @@ impl Settings {
                 3600,
             )),
             max_body_bytes: src.number("max_body_bytes", 1024 * 1024, 1024, 1024 * 1024 * 1024),
+            header_read_timeout: Duration::from_secs(src.number(
+                "header_read_timeout_seconds",
+                10,
+                1,
+                300,
+            )),
+            // hyper refuses longer targets itself (without a JSON body), so the
+            // setting stays below its fixed limit of 65 534 bytes.
+            max_uri_bytes: src.number("max_uri_bytes", 8192, 256, 65_534),
+            max_header_bytes: src.number("max_header_bytes", 32 * 1024, 1024, 1024 * 1024),
+            max_headers: src.number("max_headers", 100, 8, 1000),
             shutdown_grace: Duration::from_secs(src.number("shutdown_grace_seconds", 20, 0, 3600)),
             jobs_cache_ttl: Duration::from_millis(src.number(
                 "jobs_cache_ttl_ms",
@@ -417,6 +436,13 @@ impl Settings {
                 self.request_timeout.as_secs().to_string(),
             ),
             ("MAX_BODY_BYTES", self.max_body_bytes.to_string()),
+            (
+                "HEADER_READ_TIMEOUT_SECONDS",
+                self.header_read_timeout.as_secs().to_string(),
+            ),
+            ("MAX_URI_BYTES", self.max_uri_bytes.to_string()),
+            ("MAX_HEADER_BYTES", self.max_header_bytes.to_string()),
+            ("MAX_HEADERS", self.max_headers.to_string()),
             (
                 "SHUTDOWN_GRACE_SECONDS",
                 self.shutdown_grace.as_secs().to_string(),
@@ -776,6 +802,31 @@ mod tests {
         );
         assert!(settings.admin_token.is_none());
         assert!(!settings.public_scrape_enabled);
+    }
+
+    #[test]
+    fn connection_limits_have_defaults_and_bounds() {
+        let defaults = settings(&[]).settings;
+        assert_eq!(defaults.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(defaults.max_uri_bytes, 8192);
+        assert_eq!(defaults.max_header_bytes, 32 * 1024);
+        assert_eq!(defaults.max_headers, 100);
+        // hyper itself refuses targets over 65 534 bytes without a JSON body.
+        let loaded = settings(&[
+            ("JOBSCOUT_MAX_URI_BYTES", "65535"),
+            ("JOBSCOUT_HEADER_READ_TIMEOUT_SECONDS", "0"),
+        ]);
+        let names: Vec<_> = loaded
+            .problems
+            .iter()
+            .map(|problem| problem.to_string())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names[0].contains("JOBSCOUT_HEADER_READ_TIMEOUT_SECONDS"),
+            "{names:?}"
+        );
+        assert!(names[1].contains("JOBSCOUT_MAX_URI_BYTES"), "{names:?}");
     }
 
     #[test]

@@ -25,37 +25,41 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A job as list items show it (`description_text` is always null here).
+///
+/// Text fields are never null: a missing value is `""`, as the earlier backend sent
+/// it (its storage wrote empty text, never NULL) and as the web app's types expect.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobResponse {
     pub job_id: String,
     pub title: String,
     pub company: String,
-    pub location_raw: Option<String>,
-    pub country: Option<String>,
-    pub city: Option<String>,
-    pub remote_type: Option<String>,
+    pub location_raw: String,
+    pub country: String,
+    pub city: String,
+    pub remote_type: String,
     pub employment_types: Vec<String>,
     pub salary_min: Option<f64>,
     pub salary_max: Option<f64>,
-    pub salary_currency: Option<String>,
-    pub job_url: Option<String>,
-    pub apply_url: Option<String>,
+    pub salary_currency: String,
+    pub job_url: String,
+    pub apply_url: String,
+    /// Null in lists; the full text (`""` when there is none) in the job detail.
     pub description_text: Option<String>,
-    pub company_website: Option<String>,
-    pub linkedin_url: Option<String>,
+    pub company_website: String,
+    pub linkedin_url: String,
     pub tags: Vec<String>,
     pub source: String,
     pub posted_at: Option<DateTime<Utc>>,
     pub first_seen_at: Option<DateTime<Utc>>,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub relevance_score: Option<f64>,
-    pub relevance_reasons: Option<String>,
+    pub relevance_reasons: String,
     pub ai_score: Option<f64>,
-    pub ai_reasons: Option<String>,
-    pub ai_seniority: Option<String>,
-    pub ai_summary: Option<String>,
-    pub ai_requirements: Option<String>,
-    pub ai_tech_stack: Option<String>,
+    pub ai_reasons: String,
+    pub ai_seniority: String,
+    pub ai_summary: String,
+    pub ai_requirements: String,
+    pub ai_tech_stack: String,
     pub ai_flags: Vec<String>,
 }
 
@@ -66,7 +70,7 @@ pub struct JobDetailResponse {
     #[schema(inline)]
     pub job: JobResponse,
     pub emails: Vec<String>,
-    pub ai_company_summary: Option<String>,
+    pub ai_company_summary: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,32 +89,32 @@ impl JobResponse {
             job_id: job.job_id,
             title: job.title,
             company: job.company,
-            location_raw: job.location_raw,
-            country: job.country,
-            city: job.city,
-            remote_type: job.remote_type,
+            location_raw: job.location_raw.unwrap_or_default(),
+            country: job.country.unwrap_or_default(),
+            city: job.city.unwrap_or_default(),
+            remote_type: job.remote_type.unwrap_or_default(),
             employment_types: job.employment_types,
             salary_min: job.salary_min,
             salary_max: job.salary_max,
-            salary_currency: job.salary_currency,
-            job_url: job.job_url,
-            apply_url: job.apply_url,
+            salary_currency: job.salary_currency.unwrap_or_default(),
+            job_url: job.job_url.unwrap_or_default(),
+            apply_url: job.apply_url.unwrap_or_default(),
             description_text: with_description.then(|| job.description_text.unwrap_or_default()),
-            company_website: job.company_website,
-            linkedin_url: job.linkedin_url,
+            company_website: job.company_website.unwrap_or_default(),
+            linkedin_url: job.linkedin_url.unwrap_or_default(),
             tags: job.tags,
             source: job.source,
             posted_at: job.posted_at,
             first_seen_at: job.first_seen_at,
             last_seen_at: job.last_seen_at,
             relevance_score: job.relevance_score,
-            relevance_reasons: job.relevance_reasons,
+            relevance_reasons: job.relevance_reasons.unwrap_or_default(),
             ai_score: job.ai_score,
-            ai_reasons: job.ai_reasons,
-            ai_seniority: job.ai_seniority,
-            ai_summary: job.ai_summary,
-            ai_requirements: job.ai_requirements,
-            ai_tech_stack: job.ai_tech_stack,
+            ai_reasons: job.ai_reasons.unwrap_or_default(),
+            ai_seniority: job.ai_seniority.unwrap_or_default(),
+            ai_summary: job.ai_summary.unwrap_or_default(),
+            ai_requirements: job.ai_requirements.unwrap_or_default(),
+            ai_tech_stack: job.ai_tech_stack.unwrap_or_default(),
             ai_flags: job.ai_flags,
         }
     }
@@ -327,7 +331,7 @@ pub async fn get_job(
                 return Err(Error::NotFound("Job not found".into()));
             };
             let emails = job.emails.clone();
-            let ai_company_summary = job.ai_company_summary.clone();
+            let ai_company_summary = job.ai_company_summary.clone().unwrap_or_default();
             let response = JobDetailResponse {
                 job: JobResponse::from_record(job, true),
                 emails,

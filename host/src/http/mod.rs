@@ -8,6 +8,7 @@ mod cors;
 mod database_trouble;
 pub mod error;
 pub mod extractor;
+mod head_gate;
 pub mod jobs;
 mod layers;
 pub mod metrics_event;
@@ -19,6 +20,7 @@ pub mod root;
 pub mod runs;
 pub mod saved_searches;
 pub mod scrape;
+mod serve;
 pub mod user;
 
 use std::sync::Arc;
@@ -38,6 +40,7 @@ use crate::telemetry::Telemetry;
 
 pub use error::{Error, Result};
 pub use response_cache::ResponseCache;
+pub use serve::serve_on;
 
 /// Everything a handler may need. Cheap to clone.
 #[derive(Clone)]
@@ -123,14 +126,19 @@ pub fn router(state: AppState) -> Router {
         .fallback(layers::not_found)
         .method_not_allowed_fallback(layers::method_not_allowed)
         // Layers run bottom-up on the way in: CORS sees every request first and
-        // decorates every response last, errors included.
-        .layer(axum::middleware::from_fn(layers::json_error_bodies))
+        // decorates every response last, errors included. The timeout sits inside
+        // `json_error_bodies` so its 408 gets the JSON body too.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.settings.request_timeout,
         ))
+        .layer(axum::middleware::from_fn(layers::json_error_bodies))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::request_limits,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             layers::observe,
@@ -151,30 +159,4 @@ pub async fn serve(state: AppState, shutdown: ShutdownSignal) -> anyhow::Result<
         .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
     tracing::info!(%address, "JobScout listening; docs at /docs");
     serve_on(listener, state, shutdown).await
-}
-
-/// Serves on an already bound listener (tests bind port 0).
-pub async fn serve_on(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    mut shutdown: ShutdownSignal,
-) -> anyhow::Result<()> {
-    let grace = state.settings.shutdown_grace;
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let mut stop_accepting = shutdown.clone();
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(async move { stop_accepting.wait().await });
-    let mut server = tokio::spawn(async move { server.await });
-    tokio::select! {
-        joined = &mut server => return Ok(joined??),
-        _ = shutdown.wait() => {}
-    }
-    match tokio::time::timeout(grace, server).await {
-        Ok(joined) => joined??,
-        Err(_) => tracing::warn!(
-            ?grace,
-            "requests still running after the grace period; exiting"
-        ),
-    }
-    Ok(())
 }

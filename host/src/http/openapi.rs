@@ -1,9 +1,15 @@
 //! The OpenAPI document, generated from the handlers' annotations, and Swagger UI
 //! served from files compiled into the binary (no CDN), so `/docs` works offline.
 
+use std::sync::Arc;
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
+use bytes::Bytes;
 use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
 
@@ -74,7 +80,66 @@ impl utoipa::Modify for BearerSecurity {
     }
 }
 
-/// `/openapi.json` and the Swagger UI at `/docs`.
+/// `/openapi.json` and the Swagger UI, whose page answers 200 at both `/docs` and
+/// `/docs/` (the earlier backend's deploy check probes `/docs` and warns on anything
+/// else), with its assets under `/docs/`.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+    // Rendered once: both are fixed for the life of the binary.
+    let document = Bytes::from(
+        ApiDoc::openapi()
+            .to_json()
+            .expect("the OpenAPI document serializes"),
+    );
+    let config = Arc::new(utoipa_swagger_ui::Config::from("/openapi.json"));
+    let page = Bytes::from(docs_page(&config));
+    let serve_page = move || {
+        let page = page.clone();
+        async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) }
+    };
+    Router::new()
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], document) }
+            }),
+        )
+        .route("/docs", get(serve_page.clone()))
+        .route("/docs/", get(serve_page))
+        .route(
+            "/docs/{*file}",
+            get(move |Path(file): Path<String>| {
+                let config = config.clone();
+                async move { docs_file(&file, config) }
+            }),
+        )
+}
+
+/// The Swagger UI page, with a `<base>` so its relative asset links resolve under
+/// `/docs/` whether the page was fetched as `/docs` or `/docs/`.
+fn docs_page(config: &Arc<utoipa_swagger_ui::Config<'static>>) -> String {
+    let file = utoipa_swagger_ui::serve("index.html", config.clone())
+        .ok()
+        .flatten()
+        .expect("the Swagger UI page is compiled in");
+    String::from_utf8_lossy(&file.bytes).replacen(
+        "<head>",
+        "<head>\n    <base href=\"/docs/\" />",
+        1,
+    )
+}
+
+fn docs_file(file: &str, config: Arc<utoipa_swagger_ui::Config<'static>>) -> Response {
+    match utoipa_swagger_ui::serve(file, config) {
+        Ok(Some(file)) => (
+            [(header::CONTENT_TYPE, file.content_type)],
+            file.bytes.into_owned(),
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, file, "cannot render a Swagger UI file");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
