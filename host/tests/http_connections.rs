@@ -293,6 +293,17 @@ async fn malformed_requests_are_400_json() {
     let refused = client.response().await;
     assert_eq!(refused.status, 400, "{}", refused.head);
     refused.detail();
+
+    // Refused heads are counted in the request metrics.
+    let metrics = exchange(server.address, b"GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n").await;
+    let text = String::from_utf8_lossy(&metrics.body);
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("jobscout_http_requests_total")
+                && line.contains(r#"route="unparsed""#)
+                && line.contains(r#"status="400""#)),
+        "{text}"
+    );
 }
 
 #[tokio::test]
