@@ -293,6 +293,17 @@ async fn malformed_requests_are_400_json() {
     let refused = client.response().await;
     assert_eq!(refused.status, 400, "{}", refused.head);
     refused.detail();
+
+    // Refused heads are counted in the request metrics.
+    let metrics = exchange(server.address, b"GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n").await;
+    let text = String::from_utf8_lossy(&metrics.body);
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("jobscout_http_requests_total")
+                && line.contains(r#"route="unparsed""#)
+                && line.contains(r#"status="400""#)),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -374,4 +385,44 @@ async fn keep_alive_and_pipelined_requests_are_served_with_the_peer_address() {
     let limited = client.response().await;
     assert_eq!(limited.status, 429, "{}", limited.head);
     limited.detail();
+}
+
+#[tokio::test]
+async fn request_bodies_keep_the_connection_in_step() {
+    let server = serve(&[]).await;
+    let mut client = Client::connect(server.address).await;
+    // A large body, sent in pieces, then a request on the same connection.
+    let body = format!(
+        r#"{{"event_name": "page_view", "properties": {{"blob": "{}"}}}}"#,
+        "x".repeat(600_000)
+    );
+    client
+        .send(
+            format!(
+                "POST /api/v1/metrics/event HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await;
+    for piece in body.as_bytes().chunks(64 * 1024) {
+        client.send(piece).await;
+    }
+    client
+        .send(b"GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await;
+    let posted = client.response().await;
+    assert!(
+        posted.status == 204 || posted.status == 422,
+        "{}",
+        posted.head
+    );
+    assert_eq!(client.response().await.status, 200);
+
+    // A chunked body (hyper frames it; later heads still reach hyper whole).
+    client
+        .send(b"POST /api/v1/metrics/event HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1b\r\n{\"event_name\": \"page_view\"}\r\n0\r\n\r\nGET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await;
+    assert_eq!(client.response().await.status, 204);
+    assert_eq!(client.response().await.status, 200);
 }

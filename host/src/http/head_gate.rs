@@ -107,6 +107,13 @@ impl HeadGate {
 
     fn refuse(&mut self, status: StatusCode, detail: &str) {
         tracing::debug!(status = status.as_u16(), detail, "request head refused");
+        // Counted with the requests the router saw, under a route of its own.
+        let labels = [
+            ("method", "-".to_string()),
+            ("route", "unparsed".to_string()),
+            ("status", status.as_u16().to_string()),
+        ];
+        metrics::counter!("jobscout_http_requests_total", &labels).increment(1);
         self.phase = Phase::Refused;
         self.inbound.clear();
         self.closing = Some(Closing::Answer(refusal_response(status, detail)));

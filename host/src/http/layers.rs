@@ -107,7 +107,7 @@ fn request_target_len(uri: &axum::http::Uri) -> usize {
 }
 
 /// Bytes of the header block on the wire: `name: value` and a line end per header.
-pub(super) fn header_block_len(headers: &axum::http::HeaderMap) -> usize {
+fn header_block_len(headers: &axum::http::HeaderMap) -> usize {
     headers
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + ": \r\n".len())

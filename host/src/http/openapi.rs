@@ -115,18 +115,18 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The Swagger UI page, with a `<base>` so its relative asset links resolve under
-/// `/docs/` whether the page was fetched as `/docs` or `/docs/`.
+/// The Swagger UI page with its asset links made absolute (`./swagger-ui.css` becomes
+/// `/docs/swagger-ui.css`), so they resolve whether the page was fetched as `/docs` or
+/// `/docs/`. (A `<base>` element would also move the UI's in-page `#` links.)
 fn docs_page(config: &Arc<utoipa_swagger_ui::Config<'static>>) -> String {
     let file = utoipa_swagger_ui::serve("index.html", config.clone())
         .ok()
         .flatten()
         .expect("the Swagger UI page is compiled in");
-    String::from_utf8_lossy(&file.bytes).replacen(
-        "<head>",
-        "<head>\n    <base href=\"/docs/\" />",
-        1,
-    )
+    String::from_utf8_lossy(&file.bytes)
+        .replace("href=\"./", "href=\"/docs/")
+        .replace("src=\"./", "src=\"/docs/")
+        .replace("href=\"index.css\"", "href=\"/docs/index.css\"")
 }
 
 fn docs_file(file: &str, config: Arc<utoipa_swagger_ui::Config<'static>>) -> Response {
