@@ -100,6 +100,54 @@ async fn declared_local_fixture_is_reachable_and_secrets_are_injected_by_the_hos
 }
 
 #[tokio::test]
+async fn a_secret_given_in_dotenv_reaches_the_plugin_as_one_in_the_environment_does() {
+    let fixture = start_fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = write_manifest(
+        dir.path(),
+        &entry(
+            "echo",
+            "source",
+            &echo_wasm(),
+            "allowed_hosts = [\"127.0.0.1\"]\nsecrets = [\"EGRESS_TEST_DOTENV_ONLY_TOKEN\"]",
+        ),
+    );
+    // Settings built from pairs stand for a `.env` file: the variable is not in the
+    // process environment.
+    let settings = settings_with(
+        &manifest,
+        &shared_cache_dir(),
+        "127.0.0.1",
+        &[("EGRESS_TEST_DOTENV_ONLY_TOKEN", "from-dotenv")],
+    );
+    let host = jobscout::plugins::PluginHost::start_with(
+        &settings,
+        HostOptions {
+            watch: false,
+            ..HostOptions::default()
+        },
+    )
+    .await;
+    let auth = host
+        .search(
+            "echo",
+            &query(
+                &format!(
+                    "secret EGRESS_TEST_DOTENV_ONLY_TOKEN {}",
+                    fixture.url("/auth")
+                ),
+                1,
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        auth[0].description_text.as_deref(),
+        Some("Bearer from-dotenv")
+    );
+}
+
+#[tokio::test]
 async fn undeclared_hosts_private_addresses_and_redirects_to_them_are_refused_before_connecting() {
     let fixture = start_fixture().await;
     let dir = tempfile::tempdir().unwrap();

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use source::{parse_list, SettingProblem, SettingsSource, PREFIX};
+pub use source::{parse_list, SecretValues, SettingProblem, SettingsSource, PREFIX};
 
 /// Origins the earlier backend always allowed, whatever the configured list said.
 pub const ALWAYS_ALLOWED_ORIGINS: [&str; 4] = [
@@ -102,6 +102,8 @@ pub struct Settings {
 
     // --- plugins ---
     pub plugins_file: PathBuf,
+    /// Where the secrets plugins declare are found: the environment, else `.env`.
+    pub secret_values: SecretValues,
     pub plugin_cache_dir: PathBuf,
     pub egress_allow_local: Vec<String>,
     /// Requests in flight to one host, summed over every plugin.
@@ -308,6 +310,7 @@ impl Settings {
             public_scrape_concurrency: src.number("public_scrape_concurrency", 8, 1, 64),
             trusted_proxies,
             plugins_file: PathBuf::from(src.string("plugins_file", "plugins.toml")),
+            secret_values: src.secret_values(),
             plugin_cache_dir: absolute(PathBuf::from(
                 src.string("plugin_cache_dir", ".jobscout-cache/plugins"),
             )),
@@ -787,6 +790,31 @@ mod tests {
 
     fn settings(pairs: &[(&str, &str)]) -> LoadedSettings {
         Settings::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn plugin_secrets_come_from_dotenv_as_settings_do_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let dotenv = dir.path().join(".env");
+        std::fs::write(
+            &dotenv,
+            "CONFIG_TEST_SECRET_IN_FILE=from-file\nCONFIG_TEST_SECRET_IN_BOTH=from-file\n",
+        )
+        .unwrap();
+        // The name is unique to this test; edition 2021 needs no unsafe here.
+        std::env::set_var("CONFIG_TEST_SECRET_IN_BOTH", "from-environment");
+        let source = SettingsSource::from_env_and_dotenv(&dotenv).unwrap();
+        let secrets = Settings::from_source(source).settings.secret_values;
+        assert_eq!(
+            secrets.get("CONFIG_TEST_SECRET_IN_FILE").as_deref(),
+            Some("from-file")
+        );
+        assert_eq!(
+            secrets.get("CONFIG_TEST_SECRET_IN_BOTH").as_deref(),
+            Some("from-environment")
+        );
+        assert_eq!(secrets.get("CONFIG_TEST_SECRET_NOWHERE"), None);
+        assert!(!format!("{secrets:?}").contains("from-file"));
     }
 
     #[test]

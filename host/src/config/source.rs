@@ -33,6 +33,9 @@ impl fmt::Display for SettingProblem {
 #[derive(Debug, Default)]
 pub struct SettingsSource {
     values: BTreeMap<String, String>,
+    /// Every variable as given, whatever its name: where plugin secrets (named by
+    /// each plugin in `plugins.toml`) are looked up when they are not in the environment.
+    all_values: BTreeMap<String, String>,
     consumed: std::collections::BTreeSet<String>,
     problems: Vec<SettingProblem>,
 }
@@ -64,15 +67,26 @@ impl SettingsSource {
         V: Into<String>,
     {
         let mut values = BTreeMap::new();
+        let mut all_values = BTreeMap::new();
         for (key, value) in pairs {
+            let value = value.into();
             let upper = key.as_ref().to_ascii_uppercase();
             if upper.starts_with(PREFIX) {
-                values.insert(upper, value.into());
+                values.insert(upper, value.clone());
             }
+            all_values.insert(key.as_ref().to_string(), value);
         }
         Self {
             values,
+            all_values,
             ..Self::default()
+        }
+    }
+
+    /// The values plugin secrets are looked up in (see [`SecretValues`]).
+    pub fn secret_values(&self) -> SecretValues {
+        SecretValues {
+            given: std::sync::Arc::new(self.all_values.clone()),
         }
     }
 
@@ -285,5 +299,35 @@ mod tests {
             SettingsSource::from_pairs([("JOBSCOUT_PORTT", "1"), ("JOBSCOUT_HOST", "::")]);
         source.raw("host");
         assert_eq!(source.unknown_variables(), ["JOBSCOUT_PORTT"]);
+    }
+}
+
+/// Where the host finds the secrets plugins declare (`secrets = ["REED_API_AUTH"]`):
+/// the process environment at the moment of loading, else the `.env` file (or the
+/// pairs settings were built from), exactly as for settings. Values never show in
+/// `Debug` output.
+#[derive(Clone, Default)]
+pub struct SecretValues {
+    given: std::sync::Arc<BTreeMap<String, String>>,
+}
+
+impl SecretValues {
+    /// The process environment alone (tools that read no `.env` file).
+    pub fn process_environment() -> Self {
+        Self::default()
+    }
+
+    /// The value of the variable `name`; empty counts as unset.
+    pub fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name)
+            .ok()
+            .or_else(|| self.given.get(name).cloned())
+            .filter(|value| !value.is_empty())
+    }
+}
+
+impl fmt::Debug for SecretValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretValues({} given, values hidden)", self.given.len())
     }
 }

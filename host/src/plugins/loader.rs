@@ -17,6 +17,7 @@ use super::fixtures::{FetchSetting, Recorded, Recorder};
 use super::manifest::{PluginDecl, PluginKind};
 use super::state::{CallState, PluginContext};
 use super::wit::{self, latest};
+use crate::config::SecretValues;
 
 /// The engine, the linker with every host import, and the shared egress.
 pub struct Runtime {
@@ -25,6 +26,8 @@ pub struct Runtime {
     pub egress: Arc<Egress>,
     /// The compile cache, kept for its hit and miss counters.
     pub cache: Option<wasmtime::Cache>,
+    /// Where declared secrets are looked up (the server's: environment, then `.env`).
+    pub secret_values: SecretValues,
 }
 
 impl Runtime {
@@ -48,7 +51,14 @@ impl Runtime {
             linker,
             egress,
             cache,
+            secret_values: SecretValues::process_environment(),
         })
+    }
+
+    /// Looks declared secrets up in `values` rather than the process environment alone.
+    pub fn with_secret_values(mut self, values: SecretValues) -> Self {
+        self.secret_values = values;
+        self
     }
 }
 
@@ -255,9 +265,9 @@ pub async fn finish(
         .secrets
         .iter()
         .map(|name| {
-            let value = std::env::var(name).ok().filter(|value| !value.is_empty());
+            let value = runtime.secret_values.get(name);
             if value.is_none() {
-                tracing::warn!(plugin = %decl.id, "secret {name} is declared but the environment variable is not set");
+                tracing::warn!(plugin = %decl.id, "secret {name} is declared but set neither in the environment nor in .env");
             }
             (name.clone(), value)
         })

@@ -119,6 +119,8 @@ pub struct PluginHost {
     egress_allow_local: Vec<String>,
     egress_host_concurrency: u32,
     plugins_file: PathBuf,
+    /// Where declared secrets are found (environment, then `.env`).
+    secret_values: crate::config::SecretValues,
     options: HostOptions,
     slots: RwLock<BTreeMap<String, Slot>>,
     /// Why plugins.toml could not be read, if it could not.
@@ -160,6 +162,7 @@ impl PluginHost {
             egress_allow_local: settings.egress_allow_local.clone(),
             egress_host_concurrency: settings.egress_host_concurrency,
             plugins_file: settings.plugins_file.clone(),
+            secret_values: settings.secret_values.clone(),
             options,
             slots: RwLock::new(BTreeMap::new()),
             manifest_error: RwLock::new(None),
@@ -193,6 +196,7 @@ impl PluginHost {
                                 .with_host_concurrency(self.egress_host_concurrency),
                         );
                         Runtime::new(engine, cache, egress)
+                            .map(|runtime| runtime.with_secret_values(self.secret_values.clone()))
                     })
                     .map_err(|error| {
                         tracing::error!(

@@ -39,6 +39,8 @@ impl PluginHost {
             egress_allow_local: egress_allow_local.to_vec(),
             egress_host_concurrency: super::egress::DEFAULT_HOST_CONCURRENCY,
             plugins_file: PathBuf::new(),
+            // The author's CLI reads its secrets from the environment, as documented.
+            secret_values: crate::config::SecretValues::process_environment(),
             options: HostOptions {
                 watch: false,
                 ..HostOptions::default()

@@ -97,11 +97,36 @@ pub fn write_manifest(dir: &Path, body: &str) -> PathBuf {
 }
 
 pub fn settings(manifest: &Path, cache_dir: &Path, allow_local: &str) -> Settings {
-    let loaded = Settings::from_pairs([
-        ("JOBSCOUT_PLUGINS_FILE", manifest.display().to_string()),
-        ("JOBSCOUT_PLUGIN_CACHE_DIR", cache_dir.display().to_string()),
-        ("JOBSCOUT_EGRESS_ALLOW_LOCAL", allow_local.to_string()),
-    ]);
+    settings_with(manifest, cache_dir, allow_local, &[])
+}
+
+/// [`settings`] plus `extra` pairs, as a `.env` file would give them.
+pub fn settings_with(
+    manifest: &Path,
+    cache_dir: &Path,
+    allow_local: &str,
+    extra: &[(&str, &str)],
+) -> Settings {
+    let mut pairs = vec![
+        (
+            "JOBSCOUT_PLUGINS_FILE".to_string(),
+            manifest.display().to_string(),
+        ),
+        (
+            "JOBSCOUT_PLUGIN_CACHE_DIR".to_string(),
+            cache_dir.display().to_string(),
+        ),
+        (
+            "JOBSCOUT_EGRESS_ALLOW_LOCAL".to_string(),
+            allow_local.to_string(),
+        ),
+    ];
+    pairs.extend(
+        extra
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
+    let loaded = Settings::from_pairs(pairs);
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     loaded.settings
 }
