@@ -454,6 +454,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_bundled_manifest_loads_no_test_plugin() {
+        // Test plugins answer with synthetic jobs that scheduled runs would store;
+        // tests bring their own manifests.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text = std::fs::read_to_string(root.join("plugins.toml")).unwrap();
+        let manifest = parse(&text, "plugins.toml", &root).unwrap();
+        assert!(manifest.plugins.len() > 10);
+        for plugin in &manifest.plugins {
+            let file = plugin.path.file_name().unwrap().to_string_lossy();
+            assert!(
+                !file.starts_with("jobscout_test_")
+                    && !plugin.path.to_string_lossy().contains("test-plugins"),
+                "{} loads the test plugin {}",
+                plugin.id,
+                plugin.path.display()
+            );
+        }
+    }
+
+    #[test]
     fn host_patterns_match_exact_and_subdomains_only() {
         let exact = HostPattern::parse("API.example.com").unwrap();
         assert!(exact.matches("api.example.com"));
