@@ -10,6 +10,7 @@ pub mod apply;
 mod connection;
 mod job_filter;
 pub mod jobs;
+pub mod json;
 pub mod profiles;
 pub mod runs;
 pub mod saved_searches;
