@@ -19,6 +19,7 @@ pub mod runs;
 pub mod saved_searches;
 pub mod scrape;
 pub mod user;
+pub mod validation;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::router())
         .merge(saved_searches::router())
         .merge(apply::router())
+        .layer(axum::middleware::from_fn(validation::reject_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit::limit_per_ip,

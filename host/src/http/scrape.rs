@@ -53,13 +53,7 @@ pub async fn admin_run(
     let body: AdminRunRequest = if body.iter().all(u8::is_ascii_whitespace) {
         AdminRunRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|error| {
-            Error::Validation(vec![ValidationIssue::new(
-                &["body"],
-                error.to_string(),
-                "json_invalid",
-            )])
-        })?
+        super::validation::json_body(&body)?
     };
     let query = body
         .query
