@@ -270,8 +270,9 @@ fn parse_int(
 
 /// Jobs matching the filters, one page at a time.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobQuery),
-    responses((status = 200, body = JobListResponse), (status = 422, description = "invalid parameter"),
-              (status = 503, description = "database unavailable")))]
+    // Anonymous or signed in: a bearer token that is present must be valid.
+    security((), ("bearer" = [])),
+    responses((status = 200, body = JobListResponse)))]
 pub async fn list_jobs(
     // Optional auth as before: anonymous is fine, a bad bearer is a 401. The user
     // will matter for `sort=personalized`; the list itself is the same for everyone.

@@ -39,7 +39,8 @@ pub struct MetricEventRequest {
 
 /// Records one analytics event.
 #[utoipa::path(post, path = "/api/v1/metrics/event", tag = "metrics", request_body = MetricEventRequest,
-    responses((status = 204, description = "accepted"), (status = 422, description = "invalid body")))]
+    security((), ("bearer" = [])),
+    responses((status = 204, description = "accepted (also when storing it failed: the event is then logged)")))]
 pub async fn track_event(
     viewer: MaybeUser,
     State(state): State<AppState>,
@@ -62,6 +63,8 @@ pub async fn track_event(
 }
 
 /// Answers explicit `OPTIONS` (e.g. from `navigator.sendBeacon` polyfills) with 204.
+#[utoipa::path(options, path = "/api/v1/metrics/event", tag = "metrics",
+    responses((status = 204, description = "no content")))]
 pub async fn options_event() -> StatusCode {
     StatusCode::NO_CONTENT
 }

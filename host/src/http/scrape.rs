@@ -41,9 +41,9 @@ pub struct RunStarted {
 }
 
 /// Starts a scrape run in the background (the scheduled GitHub workflow calls this).
-#[utoipa::path(post, path = "/api/v1/admin/run", tag = "admin", request_body = AdminRunRequest,
-    security(("bearer" = [])),
-    responses((status = 200, body = RunStarted), (status = 401), (status = 403), (status = 503)))]
+#[utoipa::path(post, path = "/api/v1/admin/run", tag = "admin", security(("admin" = [])),
+    request_body(content = Option<AdminRunRequest>, description = "optional: an empty body takes the defaults"),
+    responses((status = 200, body = RunStarted, description = "started, or `status: error` when the run could not be queued")))]
 pub async fn admin_run(
     _admin: AdminAuth,
     State(state): State<AppState>,

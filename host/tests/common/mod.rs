@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod fake_supabase;
+pub mod routes;
 pub mod seed;
 
 use std::sync::Arc;
