@@ -74,7 +74,7 @@ schemathesis() {
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --header "Authorization: Bearer $authorization" \
     --include-path-regex "$paths" \
-    --phases examples,coverage,fuzzing \
+    --phases examples,coverage,fuzzing,stateful \
     --max-examples "$MAX_EXAMPLES" \
     --seed "$SEED" \
     --generation-database none \

@@ -210,6 +210,21 @@ fn each_operation_documents_what_its_extractors_and_storage_answer() {
             }
         }
     }
+    // Links name operations that exist, by a parameter they take.
+    let ids: BTreeSet<String> = operations(&document)
+        .iter()
+        .map(|(_, _, operation)| operation["operationId"].as_str().unwrap().to_string())
+        .collect();
+    for (method, path, operation) in operations(&document) {
+        for response in operation["responses"].as_object().unwrap().values() {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                let target = link["operationId"].as_str().unwrap_or_default();
+                if !ids.contains(target) {
+                    problems.push(format!("{method} {path}: link {name} names no operation"));
+                }
+            }
+        }
+    }
     for id in WITHOUT_DATABASE {
         assert!(
             handler(id).is_some(),

@@ -2,6 +2,8 @@
 //! served from files compiled into the binary (no CDN), so `/docs` works offline.
 
 use axum::Router;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -55,7 +57,7 @@ use super::AppState;
         super::apply::trust::trust_feedback,
     ),
     components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),
-    modifiers(&SecuritySchemes, &CommonResponses),
+    modifiers(&SecuritySchemes, &CommonResponses, &ResponseLinks),
     tags(
         (name = "root", description = "Service information, health and metrics"),
         (name = "jobs", description = "The job catalogue"),
@@ -224,6 +226,82 @@ fn add_common_responses(path: &str, operation: &mut Operation) {
                 "application/json".to_string(),
                 Content::new(Some(Ref::from_schema_name(schema))),
             );
+        }
+    }
+}
+
+/// OpenAPI links from the operations that create a resource to those that read or
+/// change it, so clients (and the fuzz gate's stateful phase) can follow ids:
+/// (creating operation, id parameter, where the id is in its 200 body, operations).
+const LINKS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "import_job",
+        "job_target_id",
+        "$response.body#/job_target_id",
+        &[
+            "get_job_target",
+            "update_job",
+            "trust_report",
+            "trust_feedback",
+        ],
+    ),
+    (
+        "parse_job",
+        "job_target_id",
+        "$response.body#/job_target_id",
+        &[
+            "get_job_target",
+            "update_job",
+            "trust_report",
+            "trust_feedback",
+        ],
+    ),
+    (
+        "create_search",
+        "search_id",
+        "$response.body#/search_id",
+        &["get_search", "update_search", "delete_search"],
+    ),
+    (
+        "resume_from_text",
+        "resume_id",
+        "$response.body#/resume/resume_id",
+        &["get_resume"],
+    ),
+];
+
+struct ResponseLinks;
+
+impl Modify for ResponseLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                let Some(RefOr::T(created)) = operation.responses.responses.get_mut("200") else {
+                    continue;
+                };
+                for (source, parameter, expression, targets) in LINKS {
+                    if *source != id {
+                        continue;
+                    }
+                    for target in *targets {
+                        // utoipa 5.5 writes `operation_id` in snake case, which no
+                        // client reads; the spec's `operationId` goes in as an extension
+                        // (written as is) and utoipa's own field stays empty (omitted).
+                        let link = LinkBuilder::new()
+                            .parameter(*parameter, *expression)
+                            .extensions(Some(Extensions::from_iter([("operationId", *target)])))
+                            .build();
+                        created.links.insert(target.to_string(), RefOr::T(link));
+                    }
+                }
+            }
         }
     }
 }

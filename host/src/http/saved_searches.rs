@@ -59,7 +59,9 @@ pub struct CreateSavedSearch {
     pub notify_frequency: Option<String>,
 }
 
+/// At least one field (none is a 400).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
 pub struct UpdateSavedSearch {
     #[schema(max_length = 255)]
     pub name: Option<String>,
