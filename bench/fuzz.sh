@@ -98,12 +98,15 @@ run_engine() {
     *) echo "fuzz: unknown engine $engine" >&2; return 1 ;;
   esac
   # A fresh database, no plugin (the plugins file does not exist), local JWT
-  # verification only, and no per-user rate limit: the run checks answers, not limits.
+  # verification only, no per-user rate limit (the run checks answers, not limits),
+  # and the public scrape trigger on so its validation is reached (its runs find no
+  # source and finish at once).
   (cd "$WORK" && exec env -u JOBSCOUT_DATABASE_URL "${database[@]}" \
     JOBSCOUT_HOST=127.0.0.1 JOBSCOUT_PORT="$port" \
     JOBSCOUT_PLUGINS_FILE="$WORK/no-plugins.toml" \
     JOBSCOUT_SUPABASE_JWT_SECRET="$JWT_SECRET" JOBSCOUT_ADMIN_TOKEN="$ADMIN_TOKEN" \
     JOBSCOUT_RATE_LIMIT_USER_PER_MINUTE=0 JOBSCOUT_RATE_LIMIT_JOB_CAPTURE_PER_HOUR=1000000 \
+    JOBSCOUT_PUBLIC_SCRAPE_ENABLED=true \
     JOBSCOUT_LOG=warn \
     "$BIN" serve) >"$log" 2>&1 &
   SERVER_PID=$!
@@ -115,6 +118,26 @@ sys.exit(status != "healthy")' "$BASE_URL" 2>/dev/null; then break; fi
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; echo "fuzz: $engine server exited" >&2; return 1; }
     sleep 0.2
   done
+
+  # Resources for the operations that take an id, created as the fuzz user, so
+  # that those operations get past their 404 (bench/fuzz.toml names them).
+  local ids
+  ids=$("$PYTHON" - "$BASE_URL" "$USER_TOKEN" <<'PY'
+import json, sys, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+def post(path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request, timeout=10))
+target = post("/api/v1/apply/job/import", {"title": "Fuzz engineer", "company": "JobScout",
+    "apply_url": "https://example.com/apply", "description_text": "Rust, SQL and HTTP."})
+search = post("/api/v1/saved-searches", {"query": "rust", "filters": {"remote": "remote"}})
+resume = post("/api/v1/profile/resume/text", {"resume_text": "Fuzz Tester\nRust engineer, 5 years."})
+print(target["job_target_id"], search["search_id"], resume["resume"]["resume_id"])
+PY
+) || { cat "$log" >&2; echo "fuzz: could not create the $engine test resources" >&2; return 1; }
+  read -r FUZZ_JOB_TARGET_ID FUZZ_SEARCH_ID FUZZ_RESUME_ID <<<"$ids"
+  export FUZZ_JOB_TARGET_ID FUZZ_SEARCH_ID FUZZ_RESUME_ID
 
   local status=0
   # Admin routes with the admin token; everything else as a signed-in user (admin

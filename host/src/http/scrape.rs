@@ -84,9 +84,21 @@ pub async fn admin_run(
     }))
 }
 
+/// The body of `POST /scrape` (documentation: it is validated by hand for the
+/// earlier 422s).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documentation only
+pub struct PublicScrapeRequest {
+    /// 2 to 120 characters once trimmed.
+    #[schema(min_length = 2, max_length = 120)]
+    query: String,
+    location: Option<String>,
+    /// Accepted for compatibility; ignored.
+    use_ai: Option<bool>,
+}
+
 /// Queues a scrape for anyone, when JOBSCOUT_PUBLIC_SCRAPE_ENABLED is true.
-#[utoipa::path(post, path = "/api/v1/scrape", tag = "runs",
-    request_body(content = Object, description = "{query (2-120 chars), location?, use_ai (ignored)}"),
+#[utoipa::path(post, path = "/api/v1/scrape", tag = "runs", request_body = PublicScrapeRequest,
     responses((status = 200, body = RunStarted), (status = 404, description = "public scrape disabled"),
               (status = 422), (status = 429, description = "capacity or per-IP limit; see Retry-After")))]
 pub async fn public_scrape(
