@@ -146,7 +146,7 @@ impl Modify for CommonResponses {
 }
 
 /// The names of the schemes an operation accepts (`""` for anonymous).
-pub fn security_names(operation: &Operation) -> Vec<String> {
+fn security_names(operation: &Operation) -> Vec<String> {
     let mut names = Vec::new();
     for requirement in operation.security.iter().flatten() {
         match serde_json::to_value(requirement) {

@@ -262,6 +262,36 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_ranges_are_the_enforced_ones() {
+        use utoipa::OpenApi as _;
+        let document = serde_json::to_value(super::super::openapi::ApiDoc::openapi()).unwrap();
+        let parameters = document["paths"]["/api/v1/jobs"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let parameter = |name: &str| {
+            let schema = &parameters
+                .iter()
+                .find(|parameter| parameter["name"] == name)
+                .unwrap()["schema"];
+            (schema["minimum"].as_f64(), schema["maximum"].as_f64())
+        };
+        let days = (Some(0.0), Some(MAX_POSTED_SINCE_DAYS as f64));
+        let scores = (Some(MIN_SCORE_RANGE.0), Some(MIN_SCORE_RANGE.1));
+        assert_eq!(parameter("posted_since"), days);
+        assert_eq!(parameter("min_score"), scores);
+        assert_eq!(parameter("page"), (Some(1.0), Some(MAX_PAGE as f64)));
+        let filters = &document["components"]["schemas"]["SearchFilters"]["properties"];
+        let property = |name: &str| {
+            (
+                filters[name]["minimum"].as_f64(),
+                filters[name]["maximum"].as_f64(),
+            )
+        };
+        assert_eq!(property("posted_since"), days);
+        assert_eq!(property("min_score"), scores);
+    }
+
+    #[test]
     fn ranges_report_the_bound() {
         let mut issues = Vec::new();
         assert!(check_posted_since(
