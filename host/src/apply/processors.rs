@@ -26,8 +26,31 @@ pub async fn call_json(plugins: &PluginHost, id: &str, input: &Payload) -> Resul
         return Err(misbehaved(id, "returned a non-text payload"));
     };
     match serde_json::from_str::<Value>(&text) {
-        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(mut value @ Value::Object(_)) => {
+            remove_nul(&mut value);
+            Ok(value)
+        }
         _ => Err(misbehaved(id, "returned text that is not a JSON object")),
+    }
+}
+
+/// Drops NUL characters from every string of a processor's output. Text taken from
+/// documents and pages (a PDF's text layer, say) can hold them; PostgreSQL refuses
+/// them in `TEXT` and JSONB, SQLite keeps them, and they carry no meaning.
+fn remove_nul(value: &mut Value) {
+    match value {
+        Value::String(text) if text.contains('\0') => text.retain(|character| character != '\0'),
+        Value::Array(items) => items.iter_mut().for_each(remove_nul),
+        Value::Object(map) => {
+            if map.keys().any(|key| key.contains('\0')) {
+                let entries = std::mem::take(map);
+                for (key, item) in entries {
+                    map.insert(key.replace('\0', ""), item);
+                }
+            }
+            map.values_mut().for_each(remove_nul);
+        }
+        _ => {}
     }
 }
 
@@ -121,6 +144,17 @@ pub fn list(value: &Value, key: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::plugins::PluginState;
+
+    #[test]
+    fn nul_characters_leave_processor_output() {
+        let mut value =
+            serde_json::json!({"text": "a\u{0}b", "list": ["\u{0}x"], "k\u{0}": {"n": 1}});
+        remove_nul(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"text": "ab", "list": ["x"], "k": {"n": 1}})
+        );
+    }
 
     #[test]
     fn processor_errors_map_to_their_statuses() {

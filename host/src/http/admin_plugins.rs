@@ -29,8 +29,8 @@ pub struct PluginList {
 }
 
 /// Every declared plugin with its state, reason, build and call statistics.
-#[utoipa::path(get, path = "/api/v1/admin/plugins", tag = "admin",
-    responses((status = 200, body = PluginList), (status = 401), (status = 403), (status = 503)))]
+#[utoipa::path(get, path = "/api/v1/admin/plugins", tag = "admin", security(("admin" = [])),
+    responses((status = 200, body = PluginList)))]
 pub async fn list_plugins(_admin: AdminAuth, State(state): State<AppState>) -> Json<PluginList> {
     Json(PluginList {
         plugins: state.plugins.list(),
@@ -41,9 +41,8 @@ pub async fn list_plugins(_admin: AdminAuth, State(state): State<AppState>) -> J
 
 /// Re-reads plugins.toml and the `.wasm` files; changed plugins are swapped
 /// atomically, and a plugin whose new build fails keeps serving the old one.
-#[utoipa::path(post, path = "/api/v1/admin/plugins/reload", tag = "admin",
-    responses((status = 200, body = ReloadReport), (status = 400, description = "plugins.toml is invalid; nothing changed"),
-        (status = 401), (status = 403), (status = 503)))]
+#[utoipa::path(post, path = "/api/v1/admin/plugins/reload", tag = "admin", security(("admin" = [])),
+    responses((status = 200, body = ReloadReport), (status = 400, description = "plugins.toml is invalid; nothing changed")))]
 pub async fn reload_plugins(
     _admin: AdminAuth,
     State(state): State<AppState>,
@@ -58,9 +57,10 @@ pub async fn reload_plugins(
 }
 
 /// Enables a plugin disabled through this API and clears its circuit breaker.
-#[utoipa::path(post, path = "/api/v1/admin/plugins/{id}/enable", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/plugins/{id}/enable", tag = "admin", security(("admin" = [])),
     params(("id" = String, Path, description = "plugin id from plugins.toml")),
-    responses((status = 200, body = PluginStatus), (status = 400), (status = 404), (status = 401), (status = 403), (status = 503)))]
+    responses((status = 200, body = PluginStatus), (status = 400, description = "the plugin cannot be enabled (it failed to load)"),
+        (status = 404, description = "no such plugin")))]
 pub async fn enable_plugin(
     _admin: AdminAuth,
     State(state): State<AppState>,
@@ -74,9 +74,10 @@ pub async fn enable_plugin(
 }
 
 /// Stops calls to a plugin until it is enabled again (or the process restarts).
-#[utoipa::path(post, path = "/api/v1/admin/plugins/{id}/disable", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/plugins/{id}/disable", tag = "admin", security(("admin" = [])),
     params(("id" = String, Path, description = "plugin id from plugins.toml")),
-    responses((status = 200, body = PluginStatus), (status = 404), (status = 401), (status = 403), (status = 503)))]
+    responses((status = 200, body = PluginStatus), (status = 400, description = "the plugin cannot be disabled"),
+        (status = 404, description = "no such plugin")))]
 pub async fn disable_plugin(
     _admin: AdminAuth,
     State(state): State<AppState>,

@@ -63,14 +63,16 @@ pub enum Error {
 }
 
 /// One entry of a 422 `detail` list, in the shape FastAPI clients already parse.
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ValidationIssue {
     /// Where the bad value was, e.g. `["query", "page_size"]`.
     pub loc: Vec<String>,
     pub msg: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The value refused, when it helps to show it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Value>)]
     pub input: Option<Value>,
 }
 

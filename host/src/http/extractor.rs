@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::error::{Error, ValidationIssue};
 use super::AppState;
@@ -61,6 +62,9 @@ pub fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
 }
 
 /// `Json<T>` whose rejections are 422 `{"detail": [...]}` (or 413/415 as appropriate).
+/// The body is read as a JSON value first and checked by
+/// [`validation::json_value`](super::validation::json_value): a NUL in any string or
+/// key, or a field of the wrong type, is a 422 naming that field.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AppJson<T>(pub T);
 
@@ -72,8 +76,8 @@ where
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(AppJson(value)),
+        match axum::Json::<Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) => super::validation::json_value(value).map(AppJson),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }

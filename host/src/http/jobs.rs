@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::ValidationIssue;
 use super::response_cache::json_bytes;
 use super::user::MaybeUser;
+use super::validation::{check_min_score, MAX_PAGE, MAX_POSTED_SINCE_DAYS};
 use super::{AppState, Error, Result};
 use crate::storage::jobs::{self, JobFilter, JobRecord, JobSort};
 
@@ -135,14 +136,16 @@ pub struct JobQuery {
     pub employment: Option<String>,
     /// Exact source name.
     pub source: Option<String>,
-    /// Posted or first seen within this many days.
+    /// Posted or first seen within this many days, 0 (no filter) to 36500.
+    #[param(minimum = 0, maximum = 36500)]
     pub posted_since: Option<i64>,
-    /// Minimum AI score (jobs without one never match).
+    /// Minimum AI score, 0 to 100 (jobs without one never match).
+    #[param(minimum = 0, maximum = 100)]
     pub min_score: Option<f64>,
     /// `relevance_score` (default), `ai_score`, `posted_at`, `first_seen_at`; `personalized` ranks by relevance.
     pub sort: Option<String>,
-    /// Page number, from 1.
-    #[param(minimum = 1)]
+    /// Page number, 1 to 1000000.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
     /// Page size, 1 to 50 (default 20).
     #[param(minimum = 1, maximum = 50)]
@@ -167,15 +170,27 @@ impl JobQuery {
                 "source" => query.source = text(),
                 "sort" => query.sort = text(),
                 "posted_since" => {
-                    query.posted_since = parse_int(&name, &value, None, None, &mut issues)
+                    query.posted_since = parse_int(
+                        &name,
+                        &value,
+                        Some(0),
+                        Some(MAX_POSTED_SINCE_DAYS),
+                        &mut issues,
+                    )
                 }
-                "page" => query.page = parse_int(&name, &value, Some(1), None, &mut issues),
+                "page" => {
+                    query.page = parse_int(&name, &value, Some(1), Some(MAX_PAGE), &mut issues)
+                }
                 "page_size" => {
                     query.page_size =
                         parse_int(&name, &value, Some(1), Some(MAX_PAGE_SIZE), &mut issues)
                 }
                 "min_score" => match value.trim().parse::<f64>() {
-                    Ok(number) if number.is_finite() => query.min_score = Some(number),
+                    Ok(number) if number.is_finite() => {
+                        if check_min_score(&["query", "min_score"], number, &mut issues) {
+                            query.min_score = Some(number);
+                        }
+                    }
                     _ => issues.push(
                         ValidationIssue::new(
                             &["query", "min_score"],
@@ -259,8 +274,9 @@ fn parse_int(
 
 /// Jobs matching the filters, one page at a time.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobQuery),
-    responses((status = 200, body = JobListResponse), (status = 422, description = "invalid parameter"),
-              (status = 503, description = "database unavailable")))]
+    // Anonymous or signed in: a bearer token that is present must be valid.
+    security((), ("bearer" = [])),
+    responses((status = 200, body = JobListResponse)))]
 pub async fn list_jobs(
     // Optional auth as before: anonymous is fine, a bad bearer is a 401. The user
     // will matter for `sort=personalized`; the list itself is the same for everyone.
@@ -376,6 +392,23 @@ mod tests {
             locations,
             ["page", "page_size", "min_score", "posted_since"]
         );
+    }
+
+    #[test]
+    fn numeric_parameters_are_ranged() {
+        for (raw, name, kind) in [
+            ("posted_since=3000000", "posted_since", "less_than_equal"),
+            ("posted_since=-1", "posted_since", "greater_than_equal"),
+            ("min_score=1e308", "min_score", "less_than_equal"),
+            ("min_score=-1", "min_score", "greater_than_equal"),
+            ("page=1000001", "page", "less_than_equal"),
+        ] {
+            let found = issues(raw);
+            assert_eq!(found[0].loc, ["query", name], "{raw}");
+            assert_eq!(found[0].kind, kind, "{raw}");
+        }
+        let query = JobQuery::parse(Some("posted_since=36500&min_score=100&page=1000000")).unwrap();
+        assert_eq!(query.posted_since, Some(36500));
     }
 
     #[test]

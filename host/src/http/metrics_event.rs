@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike as _, TimeZone, Utc};
 use serde_json::Value;
 use utoipa::ToSchema;
 
@@ -24,19 +24,23 @@ pub fn router() -> Router<AppState> {
 #[allow(dead_code)] // documentation only: the body is validated by hand for exact 422s
 pub struct MetricEventRequest {
     /// 1 to 120 characters.
+    #[schema(min_length = 1, max_length = 120)]
     event_name: String,
     properties: Option<std::collections::HashMap<String, Value>>,
     /// At most 200 characters.
+    #[schema(max_length = 200)]
     distinct_id: Option<String>,
     /// At most 500 characters.
+    #[schema(max_length = 500)]
     path: Option<String>,
-    /// ISO-8601 time or Unix seconds.
+    /// ISO-8601 time or Unix seconds, years 1 to 9999.
     client_ts: Option<DateTime<Utc>>,
 }
 
 /// Records one analytics event.
 #[utoipa::path(post, path = "/api/v1/metrics/event", tag = "metrics", request_body = MetricEventRequest,
-    responses((status = 204, description = "accepted"), (status = 422, description = "invalid body")))]
+    security((), ("bearer" = [])),
+    responses((status = 204, description = "accepted (also when storing it failed: the event is then logged)")))]
 pub async fn track_event(
     viewer: MaybeUser,
     State(state): State<AppState>,
@@ -59,6 +63,8 @@ pub async fn track_event(
 }
 
 /// Answers explicit `OPTIONS` (e.g. from `navigator.sendBeacon` polyfills) with 204.
+#[utoipa::path(options, path = "/api/v1/metrics/event", tag = "metrics",
+    responses((status = 204, description = "no content")))]
 pub async fn options_event() -> StatusCode {
     StatusCode::NO_CONTENT
 }
@@ -168,8 +174,14 @@ fn validate(body: &Value) -> Result<AnalyticsEvent> {
     }
 }
 
-/// ISO-8601 text or Unix time in seconds or milliseconds, as pydantic accepted.
+/// ISO-8601 text or Unix time in seconds or milliseconds, as pydantic accepted,
+/// in years 1 to 9999 like Python's `datetime` (PostgreSQL refuses dates before
+/// 4713 BC; SQLite would keep them).
 fn parse_client_time(value: &Value) -> Option<DateTime<Utc>> {
+    parse_client_time_any_year(value).filter(|time| (1..=9999).contains(&time.year()))
+}
+
+fn parse_client_time_any_year(value: &Value) -> Option<DateTime<Utc>> {
     match value {
         Value::String(text) => crate::storage::parse_timestamp(text),
         Value::Number(number) => {
@@ -232,6 +244,14 @@ mod tests {
             panic!("expected validation errors");
         };
         assert_eq!(issues[0].kind, "missing");
+    }
+
+    #[test]
+    fn times_outside_years_1_to_9999_are_refused() {
+        assert!(parse_client_time(&json!(-1e14)).is_none());
+        assert!(parse_client_time(&json!(9e15)).is_none());
+        assert!(parse_client_time(&json!("0000-01-01T00:00:00Z")).is_none());
+        assert!(parse_client_time(&json!("9999-12-31T00:00:00Z")).is_some());
     }
 
     #[test]

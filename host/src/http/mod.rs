@@ -22,6 +22,7 @@ pub mod saved_searches;
 pub mod scrape;
 mod serve;
 pub mod user;
+pub mod validation;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::router())
         .merge(saved_searches::router())
         .merge(apply::router())
+        .layer(axum::middleware::from_fn(validation::reject_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             database_trouble::report_and_retry_reads,

@@ -9,8 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use utoipa::OpenApi;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{Content, Ref, RefOr, Response as ApiResponse};
+use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::error::ValidationIssue;
 use super::AppState;
 
 #[derive(OpenApi)]
@@ -31,6 +36,11 @@ use super::AppState;
         super::scrape::admin_run,
         super::scrape::public_scrape,
         super::metrics_event::track_event,
+        super::metrics_event::options_event,
+        super::admin_plugins::list_plugins,
+        super::admin_plugins::reload_plugins,
+        super::admin_plugins::enable_plugin,
+        super::admin_plugins::disable_plugin,
         super::profile::get_profile,
         super::profile::put_profile,
         super::profile::resume_from_text,
@@ -52,7 +62,8 @@ use super::AppState;
         super::apply::trust::trust_report,
         super::apply::trust::trust_feedback,
     ),
-    modifiers(&BearerSecurity),
+    components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),
+    modifiers(&SecuritySchemes, &CommonResponses, &ResponseLinks),
     tags(
         (name = "root", description = "Service information, health and metrics"),
         (name = "jobs", description = "The job catalogue"),
@@ -66,10 +77,11 @@ use super::AppState;
 )]
 pub struct ApiDoc;
 
-/// Declares the `bearer` scheme user routes name: a Supabase access token.
-struct BearerSecurity;
+/// Declares the two schemes operations name: `bearer`, a Supabase access token
+/// (user routes), and `admin`, `Bearer <JOBSCOUT_ADMIN_TOKEN>` (admin routes).
+struct SecuritySchemes;
 
-impl utoipa::Modify for BearerSecurity {
+impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -77,6 +89,226 @@ impl utoipa::Modify for BearerSecurity {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+        let mut admin = Http::new(HttpAuthScheme::Bearer);
+        admin.description = Some("The server's JOBSCOUT_ADMIN_TOKEN".into());
+        components.add_security_scheme("admin", SecurityScheme::Http(admin));
+    }
+}
+
+/// The body of every error but 422: `{"detail": "..."}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only: errors are rendered by `Error`
+pub struct ErrorResponse {
+    pub detail: String,
+}
+
+/// The body of a 422: the list of every problem found.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only: errors are rendered by `Error`
+pub struct ValidationErrorResponse {
+    pub detail: Vec<ValidationIssue>,
+}
+
+/// Operations that never touch the database, so never answer its 503. Every other
+/// operation gets the 503 by default: a new route is documented as able to fail
+/// with the database unless it is listed here (`host/tests/api_schema.rs` checks
+/// this list against the handlers and against a server whose database is down).
+pub const WITHOUT_DATABASE: &[&str] = &[
+    "index",
+    "health",
+    "prometheus_metrics",
+    // Always 204: an event that cannot be stored is logged and dropped.
+    "track_event",
+    "options_event",
+    "list_plugins",
+    "reload_plugins",
+    "enable_plugin",
+    "disable_plugin",
+];
+
+/// Adds the responses every operation of a kind shares, so each handler documents
+/// only its own: 401 (and 403 for admin) with its security, 422 wherever a
+/// parameter or body is validated, 413 for bodies, 429 for rate limits, 503 for
+/// the database and identity provider; and the `{"detail": ...}` body of each error.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_common_responses(path, operation);
+            }
+        }
+    }
+}
+
+/// The names of the schemes an operation accepts (`""` for anonymous).
+fn security_names(operation: &Operation) -> Vec<String> {
+    let mut names = Vec::new();
+    for requirement in operation.security.iter().flatten() {
+        match serde_json::to_value(requirement) {
+            Ok(serde_json::Value::Object(map)) if map.is_empty() => names.push(String::new()),
+            Ok(serde_json::Value::Object(map)) => names.extend(map.keys().cloned()),
+            _ => {}
+        }
+    }
+    names
+}
+
+fn add_common_responses(path: &str, operation: &mut Operation) {
+    let schemes = security_names(operation);
+    let signed_in = schemes.iter().any(|name| name == "bearer");
+    let anonymous_allowed = schemes.is_empty() || schemes.iter().any(String::is_empty);
+    let admin = schemes.iter().any(|name| name == "admin");
+    let validated = operation
+        .parameters
+        .as_ref()
+        .is_some_and(|parameters| !parameters.is_empty())
+        || operation.request_body.is_some();
+    let id = operation.operation_id.clone().unwrap_or_default();
+    let responses = &mut operation.responses.responses;
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::T(ApiResponse::new(description)));
+    };
+    if signed_in {
+        add("401", "missing, malformed, expired or revoked bearer token");
+        add(
+            "503",
+            "the identity provider (Supabase) or the database is unavailable",
+        );
+        if !anonymous_allowed {
+            add(
+                "429",
+                "per-user rate limit (JOBSCOUT_RATE_LIMIT_USER_PER_MINUTE); see Retry-After",
+            );
+        }
+    }
+    if admin {
+        add("401", "no Authorization header");
+        add("403", "not the admin token");
+        add("503", "no admin token is configured (JOBSCOUT_ADMIN_TOKEN)");
+    }
+    if validated {
+        add(
+            "422",
+            "invalid parameter or body; `detail` lists every problem",
+        );
+    }
+    if operation.request_body.is_some() {
+        add("413", "body larger than JOBSCOUT_MAX_BODY_BYTES");
+    }
+    if path.starts_with("/api/v1/") {
+        add(
+            "429",
+            "per-IP rate limit (JOBSCOUT_RATE_LIMIT_IP_PER_MINUTE); see Retry-After",
+        );
+    }
+    if !WITHOUT_DATABASE.contains(&id.as_str()) {
+        add("503", "the database is unavailable; try again shortly");
+    }
+    for (status, response) in responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        let is_error = status.starts_with('4') || status.starts_with('5');
+        if is_error && response.content.is_empty() {
+            let schema = if status == "422" {
+                "ValidationErrorResponse"
+            } else {
+                "ErrorResponse"
+            };
+            response.content.insert(
+                "application/json".to_string(),
+                Content::new(Some(Ref::from_schema_name(schema))),
+            );
+        }
+    }
+}
+
+/// OpenAPI links from the operations that create a resource to those that read or
+/// change it, so clients (and the fuzz gate's stateful phase) can follow ids:
+/// (creating operation, id parameter, where the id is in its 200 body, operations).
+const LINKS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "import_job",
+        "job_target_id",
+        "$response.body#/job_target_id",
+        &[
+            "get_job_target",
+            "update_job",
+            "trust_report",
+            "trust_feedback",
+        ],
+    ),
+    (
+        "parse_job",
+        "job_target_id",
+        "$response.body#/job_target_id",
+        &[
+            "get_job_target",
+            "update_job",
+            "trust_report",
+            "trust_feedback",
+        ],
+    ),
+    (
+        "create_search",
+        "search_id",
+        "$response.body#/search_id",
+        &["get_search", "update_search", "delete_search"],
+    ),
+    (
+        "resume_from_text",
+        "resume_id",
+        "$response.body#/resume/resume_id",
+        &["get_resume"],
+    ),
+];
+
+struct ResponseLinks;
+
+impl Modify for ResponseLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                let Some(RefOr::T(created)) = operation.responses.responses.get_mut("200") else {
+                    continue;
+                };
+                for (source, parameter, expression, targets) in LINKS {
+                    if *source != id {
+                        continue;
+                    }
+                    for target in *targets {
+                        // utoipa 5.5 writes `operation_id` in snake case, which no
+                        // client reads; the spec's `operationId` goes in as an extension
+                        // (written as is) and utoipa's own field stays empty (omitted).
+                        let link = LinkBuilder::new()
+                            .parameter(*parameter, *expression)
+                            .extensions(Some(Extensions::from_iter([("operationId", *target)])))
+                            .build();
+                        created.links.insert(target.to_string(), RefOr::T(link));
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -79,6 +79,8 @@ pub struct ProfileUpdate {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ResumeTextRequest {
+    /// Not blank (a blank text is a 400).
+    #[schema(pattern = r"\S")]
     pub resume_text: String,
     pub proof_points: Option<String>,
     /// Accepted for compatibility; the analysis is always the `resume-analyze` processor's.

@@ -13,6 +13,7 @@ use super::error::ValidationIssue;
 use super::extractor::AppJson;
 use super::profile::parse_uuid;
 use super::user::AuthUser;
+use super::validation::{check_min_score, check_posted_since};
 use super::{AppState, Error, Result};
 use crate::storage::saved_searches::{self, SavedSearch, SearchFields};
 use crate::storage::users;
@@ -30,32 +31,44 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The filters a search applies, as `GET /jobs` names them.
+/// The filters a search applies, as `GET /jobs` names them and with its ranges.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct SearchFilters {
     pub location: Option<String>,
     pub remote: Option<String>,
     pub employment: Option<String>,
+    /// 0 to 100.
+    #[schema(minimum = 0, maximum = 100)]
     pub min_score: Option<f64>,
+    /// Days, 0 (no filter) to 36500.
+    #[schema(minimum = 0, maximum = 36500)]
     pub posted_since: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateSavedSearch {
     /// At most 255 characters; generated from the query or filters when absent.
+    #[schema(max_length = 255)]
     pub name: Option<String>,
     /// At most 500 characters.
+    #[schema(max_length = 500)]
     pub query: Option<String>,
     pub filters: Option<SearchFilters>,
-    /// At most 32 characters; `weekly` by default.
+    /// 1 to 32 characters; `weekly` by default.
+    #[schema(min_length = 1, max_length = 32)]
     pub notify_frequency: Option<String>,
 }
 
+/// At least one field (none is a 400).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
 pub struct UpdateSavedSearch {
+    #[schema(max_length = 255)]
     pub name: Option<String>,
+    #[schema(max_length = 500)]
     pub query: Option<String>,
     pub filters: Option<SearchFilters>,
+    #[schema(min_length = 1, max_length = 32)]
     pub notify_frequency: Option<String>,
     pub is_active: Option<bool>,
 }
@@ -79,12 +92,23 @@ pub struct DeletedResponse {
     pub status: String,
 }
 
-fn check_lengths(
+/// Lengths of the texts and ranges of the filters (the same as `GET /jobs`), so a
+/// stored search never holds a filter the job list would refuse.
+fn check_fields(
     name: &Option<String>,
     query: &Option<String>,
     frequency: Option<&str>,
+    filters: Option<&SearchFilters>,
 ) -> Result<()> {
     let mut issues = Vec::new();
+    if let Some(filters) = filters {
+        if let Some(days) = filters.posted_since {
+            check_posted_since(&["body", "filters", "posted_since"], days, &mut issues);
+        }
+        if let Some(score) = filters.min_score {
+            check_min_score(&["body", "filters", "min_score"], score, &mut issues);
+        }
+    }
     let mut check = |field: &str, value: Option<&str>, min: usize, max: usize| {
         if let Some(value) = value {
             let length = value.chars().count();
@@ -147,7 +171,12 @@ pub async fn create_search(
     AppJson(body): AppJson<CreateSavedSearch>,
 ) -> Result<Json<SavedSearch>> {
     let notify_frequency = body.notify_frequency.unwrap_or_else(|| "weekly".into());
-    check_lengths(&body.name, &body.query, Some(&notify_frequency))?;
+    check_fields(
+        &body.name,
+        &body.query,
+        Some(&notify_frequency),
+        body.filters.as_ref(),
+    )?;
     let pool = state.db.pool()?;
     let plan = users::get_user(&pool, user.user_id)
         .await?
@@ -218,7 +247,12 @@ pub async fn update_search(
     AppJson(body): AppJson<UpdateSavedSearch>,
 ) -> Result<Json<SavedSearch>> {
     let search_id = parse_uuid(&search_id, "search_id")?;
-    check_lengths(&body.name, &body.query, body.notify_frequency.as_deref())?;
+    check_fields(
+        &body.name,
+        &body.query,
+        body.notify_frequency.as_deref(),
+        body.filters.as_ref(),
+    )?;
     if body.name.is_none()
         && body.query.is_none()
         && body.filters.is_none()

@@ -41,9 +41,9 @@ pub struct RunStarted {
 }
 
 /// Starts a scrape run in the background (the scheduled GitHub workflow calls this).
-#[utoipa::path(post, path = "/api/v1/admin/run", tag = "admin", request_body = AdminRunRequest,
-    security(("bearer" = [])),
-    responses((status = 200, body = RunStarted), (status = 401), (status = 403), (status = 503)))]
+#[utoipa::path(post, path = "/api/v1/admin/run", tag = "admin", security(("admin" = [])),
+    request_body(content = Option<AdminRunRequest>, description = "optional: an empty body takes the defaults"),
+    responses((status = 200, body = RunStarted, description = "started, or `status: error` when the run could not be queued")))]
 pub async fn admin_run(
     _admin: AdminAuth,
     State(state): State<AppState>,
@@ -53,13 +53,7 @@ pub async fn admin_run(
     let body: AdminRunRequest = if body.iter().all(u8::is_ascii_whitespace) {
         AdminRunRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|error| {
-            Error::Validation(vec![ValidationIssue::new(
-                &["body"],
-                error.to_string(),
-                "json_invalid",
-            )])
-        })?
+        super::validation::json_body(&body)?
     };
     let query = body
         .query
@@ -90,9 +84,21 @@ pub async fn admin_run(
     }))
 }
 
+/// The body of `POST /scrape` (documentation: it is validated by hand for the
+/// earlier 422s).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documentation only
+pub struct PublicScrapeRequest {
+    /// 2 to 120 characters once trimmed.
+    #[schema(min_length = 2, max_length = 120)]
+    query: String,
+    location: Option<String>,
+    /// Accepted for compatibility; ignored.
+    use_ai: Option<bool>,
+}
+
 /// Queues a scrape for anyone, when JOBSCOUT_PUBLIC_SCRAPE_ENABLED is true.
-#[utoipa::path(post, path = "/api/v1/scrape", tag = "runs",
-    request_body(content = Object, description = "{query (2-120 chars), location?, use_ai (ignored)}"),
+#[utoipa::path(post, path = "/api/v1/scrape", tag = "runs", request_body = PublicScrapeRequest,
     responses((status = 200, body = RunStarted), (status = 404, description = "public scrape disabled"),
               (status = 422), (status = 429, description = "capacity or per-IP limit; see Retry-After")))]
 pub async fn public_scrape(

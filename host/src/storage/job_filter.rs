@@ -203,8 +203,11 @@ pub fn push_filters(
         builder.push(" AND source = ");
         builder.bind(Bind::Text(source.to_string()));
     }
-    if let Some(days) = filter.posted_since_days.filter(|days| *days > 0) {
-        let since = now - Duration::days(days);
+    if let Some(since) = filter
+        .posted_since_days
+        .filter(|days| *days > 0)
+        .and_then(|days| posted_since_cutoff(now, days))
+    {
         builder.push(" AND (posted_at >= ");
         builder.bind(Bind::Time(since));
         builder.push(" OR first_seen_at >= ");
@@ -217,9 +220,32 @@ pub fn push_filters(
     }
 }
 
+/// The earliest date `posted_since = days` keeps, or `None` when the window reaches
+/// back before year 1 (the filter then keeps everything). The HTTP edge limits
+/// `days`; this stays total anyway, as chrono panics on overflow and PostgreSQL
+/// refuses dates before 4713 BC.
+fn posted_since_cutoff(now: DateTime<Utc>, days: i64) -> Option<DateTime<Utc>> {
+    // Year 1: both engines and every timestamp format in use hold it.
+    let earliest = chrono::NaiveDate::from_ymd_opt(1, 1, 1)?
+        .and_hms_opt(0, 0, 0)?
+        .and_utc();
+    Duration::try_days(days)
+        .and_then(|window| now.checked_sub_signed(window))
+        .filter(|since| *since > earliest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posted_since_never_overflows() {
+        let now = Utc::now();
+        assert_eq!(posted_since_cutoff(now, 7), Some(now - Duration::days(7)));
+        for days in [3_000_000, 3_000_000_000, i64::MAX] {
+            assert_eq!(posted_since_cutoff(now, days), None, "{days}");
+        }
+    }
 
     #[test]
     fn broad_searches_walk_the_sort_order_and_rare_ones_read_the_index() {

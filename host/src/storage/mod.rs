@@ -11,6 +11,7 @@ mod connection;
 mod database;
 mod job_filter;
 pub mod jobs;
+pub mod json;
 pub mod profiles;
 pub mod runs;
 pub mod saved_searches;

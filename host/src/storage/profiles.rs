@@ -9,6 +9,7 @@ use sqlx::Row as _;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::json::{pg_json, sqlite_json};
 use super::users::now_text;
 use super::{parse_timestamp, Pool};
 
@@ -56,12 +57,6 @@ const PROFILE_COLUMNS: &str = "user_id, headline, location, desired_roles, work_
      salary_expectations, skills, education, certifications, projects, interests, links, primary_resume_id, \
      profile_hash, created_at, updated_at";
 
-fn sqlite_json(row: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<Value>, sqlx::Error> {
-    Ok(row
-        .try_get::<Option<String>, _>(name)?
-        .and_then(|text| serde_json::from_str(&text).ok()))
-}
-
 fn sqlite_list(
     row: &sqlx::sqlite::SqliteRow,
     name: &str,
@@ -85,12 +80,6 @@ fn sqlite_uuid(row: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<Uuid>
     Ok(row
         .try_get::<Option<String>, _>(name)?
         .and_then(|text| Uuid::parse_str(&text).ok()))
-}
-
-fn pg_json(row: &sqlx::postgres::PgRow, name: &str) -> Result<Option<Value>, sqlx::Error> {
-    Ok(row
-        .try_get::<Option<sqlx::types::Json<Value>>, _>(name)?
-        .map(|json| json.0))
 }
 
 fn profile_from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<Profile, sqlx::Error> {

@@ -46,9 +46,7 @@ fn from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<RunRecord, sqlx::Error> 
         sources: row
             .try_get::<Option<String>, _>("sources")?
             .filter(|text| !text.is_empty()),
-        criteria: row
-            .try_get::<Option<String>, _>("criteria")?
-            .and_then(|text| serde_json::from_str(&text).ok()),
+        criteria: super::json::sqlite_json(row, "criteria")?,
     })
 }
 
@@ -71,9 +69,7 @@ fn from_postgres(row: &sqlx::postgres::PgRow) -> Result<RunRecord, sqlx::Error> 
         sources: row
             .try_get::<Option<String>, _>("sources")?
             .filter(|text| !text.is_empty()),
-        criteria: row
-            .try_get::<Option<sqlx::types::Json<Value>>, _>("criteria")?
-            .map(|json| json.0),
+        criteria: super::json::pg_json(row, "criteria")?,
     })
 }
 

@@ -49,9 +49,7 @@ fn from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<SavedSearch, sqlx::Error
         user_id: uuid("user_id")?,
         name: row.try_get("name")?,
         query: row.try_get("query")?,
-        filters: row
-            .try_get::<Option<String>, _>("filters")?
-            .and_then(|text| serde_json::from_str(&text).ok())
+        filters: super::json::sqlite_json(row, "filters")?
             .unwrap_or_else(|| Value::Object(Default::default())),
         notify_frequency: row
             .try_get::<Option<String>, _>("notify_frequency")?
@@ -71,9 +69,7 @@ fn from_postgres(row: &sqlx::postgres::PgRow) -> Result<SavedSearch, sqlx::Error
             .unwrap_or_default(),
         name: row.try_get("name")?,
         query: row.try_get("query")?,
-        filters: row
-            .try_get::<Option<sqlx::types::Json<Value>>, _>("filters")?
-            .map(|json| json.0)
+        filters: super::json::pg_json(row, "filters")?
             .unwrap_or_else(|| Value::Object(Default::default())),
         notify_frequency: row
             .try_get::<Option<String>, _>("notify_frequency")?

@@ -234,11 +234,9 @@ pub async fn run_status(
                 .fetch_optional(pool)
                 .await?;
             Ok(row.map(|row| {
-                let counts = row
-                    .try_get::<Option<String>, _>("filter_counts")
+                let counts = super::json::sqlite_json(&row, "filter_counts")
                     .ok()
                     .flatten()
-                    .and_then(|text| serde_json::from_str(&text).ok())
                     .unwrap_or(Value::Null);
                 (
                     row.try_get("status").ok().flatten(),
@@ -257,11 +255,9 @@ pub async fn run_status(
                     .fetch_optional(pool)
                     .await?;
             Ok(row.map(|row| {
-                let counts = row
-                    .try_get::<Option<sqlx::types::Json<Value>>, _>("filter_counts")
+                let counts = super::json::pg_json(&row, "filter_counts")
                     .ok()
                     .flatten()
-                    .map(|json| json.0)
                     .unwrap_or(Value::Null);
                 (
                     row.try_get("status").ok().flatten(),

@@ -2,6 +2,7 @@
 //! authenticated call, with the plan and e-mail preferences.
 
 use chrono::{SecondsFormat, Utc};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use sqlx::Row as _;
 use uuid::Uuid;
@@ -120,15 +121,16 @@ pub async fn email_preferences(pool: &Pool, user_id: Uuid) -> Result<Value, sqlx
         .fetch_optional(pool)
         .await?
         .flatten()
-        .and_then(|text| serde_json::from_str(&text).ok()),
-        Pool::Postgres(pool) => sqlx::query_scalar::<_, Option<sqlx::types::Json<Value>>>(
+        .as_deref()
+        .and_then(super::json::parse_stored),
+        Pool::Postgres(pool) => sqlx::query_scalar::<_, Option<sqlx::types::Json<Box<RawValue>>>>(
             "SELECT email_preferences FROM users WHERE user_id = $1",
         )
         .bind(user_id)
         .fetch_optional(pool)
         .await?
         .flatten()
-        .map(|json| json.0),
+        .and_then(|raw| super::json::parse_stored(raw.0.get())),
     };
     let mut preferences = default_email_preferences();
     if let (Some(Value::Object(stored)), Value::Object(merged)) = (stored, &mut preferences) {

@@ -10,6 +10,7 @@
 
 pub mod db_proxy;
 pub mod fake_supabase;
+pub mod routes;
 pub mod seed;
 
 use std::sync::Arc;

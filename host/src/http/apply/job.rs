@@ -23,7 +23,9 @@ pub fn router() -> Router<AppState> {
         .route("/apply/job/{job_target_id}", put(update_job))
 }
 
+/// One of the two fields at least (neither is a 400).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
 pub struct ParseRequest {
     /// An http(s) URL of the posting; fetched by the server.
     pub job_url: Option<String>,
@@ -161,7 +163,9 @@ pub async fn import_job(
     ))
 }
 
+/// At least one field (none is a 400).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
 pub struct UpdateRequest {
     pub title: Option<String>,
     pub company: Option<String>,

@@ -66,14 +66,31 @@ pub async fn trust_report(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FeedbackRequest {
-    /// `report` or `accuracy`.
+    /// `report` or `accuracy` (case and surrounding spaces are ignored; others are a 400).
+    #[schema(schema_with = feedback_kind_schema)]
     pub feedback_kind: String,
-    /// `overall` (default), `scam`, `ghost`, `staleness` or `link`.
+    /// `overall` (default), `scam`, `ghost`, `staleness` or `link` (others are a 400).
+    #[schema(schema_with = dimension_schema)]
     pub dimension: Option<String>,
     /// report: scam|ghost|expired|other (others become other); accuracy: accurate|inaccurate.
     pub value: Option<String>,
     /// Trimmed to 800 characters.
     pub comment: Option<String>,
+}
+
+fn text_enum(values: &[&str]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .build()
+}
+
+fn feedback_kind_schema() -> utoipa::openapi::Object {
+    text_enum(&["report", "accuracy"])
+}
+
+fn dimension_schema() -> utoipa::openapi::Object {
+    text_enum(&["overall", "scam", "ghost", "staleness", "link"])
 }
 
 #[derive(Debug, Serialize, ToSchema)]

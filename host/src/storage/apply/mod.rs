@@ -8,20 +8,11 @@ pub mod job_targets;
 pub mod trust_reports;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use sqlx::Row as _;
 use uuid::Uuid;
 
+use super::json::{pg_json, sqlite_json as sqlite_text_json};
 use super::parse_timestamp;
-
-fn sqlite_text_json(
-    row: &sqlx::sqlite::SqliteRow,
-    name: &str,
-) -> Result<Option<Value>, sqlx::Error> {
-    Ok(row
-        .try_get::<Option<String>, _>(name)?
-        .and_then(|text| serde_json::from_str(&text).ok()))
-}
 
 /// A JSON-text list; a missing or unreadable value reads as empty.
 fn sqlite_list(row: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Vec<String>, sqlx::Error> {
@@ -45,12 +36,6 @@ fn sqlite_uuid(row: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<Uuid>
     Ok(row
         .try_get::<Option<String>, _>(name)?
         .and_then(|text| Uuid::parse_str(&text).ok()))
-}
-
-fn pg_json(row: &sqlx::postgres::PgRow, name: &str) -> Result<Option<Value>, sqlx::Error> {
-    Ok(row
-        .try_get::<Option<sqlx::types::Json<Value>>, _>(name)?
-        .map(|json| json.0))
 }
 
 fn pg_list(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<String>, sqlx::Error> {
