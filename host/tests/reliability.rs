@@ -21,16 +21,6 @@ use jobscout::storage::{self, Pool};
 use serde_json::json;
 use uuid::Uuid;
 
-async fn app_for(db: &TestDb, fake: &FakeSupabase, extra: &[(&str, &str)]) -> TestApp {
-    let settings = fake.settings();
-    let mut pairs: Vec<(&str, &str)> = settings
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect();
-    pairs.extend_from_slice(extra);
-    TestApp::new(&db.pool, &pairs).await
-}
-
 /// A small xorshift sequence: cancellation points that differ from one read to the next.
 fn next_random(state: &AtomicU64) -> u64 {
     let mut x = state.load(Ordering::Relaxed);
@@ -214,7 +204,7 @@ async fn a_connection_released_cleanly_is_used_again() {
 async fn a_connection_released_inside_a_transaction_never_serves_another_request() {
     let fake = FakeSupabase::start().await;
     for db in TestDb::all().await {
-        let app = app_for(&db, &fake, &[]).await;
+        let app = TestApp::signed_in_through(&db.pool, &fake, &[]).await;
         leave_transactions_open(&db.pool).await;
         // Connections go back to the pool in background tasks; let them arrive.
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -243,7 +233,10 @@ async fn failing_and_cancelled_reads_never_lose_acknowledged_writes() {
     for db in TestDb::all().await {
         common::seed::seed(&db.pool).await;
         // Cache off: every read reaches the database.
-        let app = Arc::new(app_for(&db, &fake, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")]).await);
+        let app = Arc::new(
+            TestApp::signed_in_through(&db.pool, &fake, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")])
+                .await,
+        );
         let stop = Arc::new(AtomicBool::new(false));
         let mut attackers = Vec::new();
         for seed in 1..=3u64 {
@@ -405,7 +398,9 @@ async fn a_broken_connection_repeats_a_read_and_never_a_write() {
     storage::migrate(&db.pool).await.unwrap();
     common::seed::seed(&db.pool).await;
     let fake = FakeSupabase::start().await;
-    let app = Arc::new(app_for(&db, &fake, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")]).await);
+    let app = Arc::new(
+        TestApp::signed_in_through(&db.pool, &fake, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")]).await,
+    );
     let Pool::Postgres(pg) = &db.pool else {
         unreachable!()
     };
@@ -491,12 +486,7 @@ async fn a_read_only_sqlite_database_serves_reads_and_says_so() {
             .unwrap(),
     );
     let fake = FakeSupabase::start().await;
-    let settings = fake.settings();
-    let pairs: Vec<(&str, &str)> = settings
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect();
-    let app = TestApp::new(&read_only, &pairs).await;
+    let app = TestApp::signed_in_through(&read_only, &fake, &[]).await;
 
     let health = health_of(&app).await;
     assert_eq!(health["status"], "degraded", "{health}");
@@ -580,13 +570,8 @@ async fn a_full_disk_serves_reads_refuses_writes_and_says_so() {
     storage::migrate(&pool).await.unwrap();
     common::seed::seed(&pool).await;
     let fake = FakeSupabase::start().await;
-    let settings = fake.settings();
-    let mut pairs: Vec<(&str, &str)> = settings
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect();
-    pairs.push(("JOBSCOUT_JOBS_CACHE_TTL_MS", "0"));
-    let app = TestApp::new(&pool, &pairs).await;
+    let app =
+        TestApp::signed_in_through(&pool, &fake, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")]).await;
     let token = format!(
         "Bearer {}",
         fake.token(Uuid::new_v4(), "writer@example.com", 600)

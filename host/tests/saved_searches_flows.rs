@@ -10,21 +10,11 @@ use jobscout::storage::Pool;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-async fn app_for(db: &TestDb, fake: &FakeSupabase, extra: &[(&str, &str)]) -> TestApp {
-    let settings = fake.settings();
-    let mut pairs: Vec<(&str, &str)> = settings
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect();
-    pairs.extend_from_slice(extra);
-    TestApp::new(&db.pool, &pairs).await
-}
-
 #[tokio::test]
 async fn saved_search_crud() {
     let fake = FakeSupabase::start().await;
     for db in TestDb::all().await {
-        let app = app_for(&db, &fake, &[]).await;
+        let app = TestApp::signed_in_through(&db.pool, &fake, &[]).await;
         let token = format!(
             "Bearer {}",
             fake.token(Uuid::new_v4(), "searcher@example.com", 600)
@@ -180,8 +170,8 @@ async fn saved_search_crud() {
 async fn plan_caps_the_number_of_saved_searches() {
     let fake = FakeSupabase::start().await;
     for db in TestDb::all().await {
-        let app = app_for(
-            &db,
+        let app = TestApp::signed_in_through(
+            &db.pool,
             &fake,
             &[
                 ("JOBSCOUT_SAVED_SEARCHES_MAX_FREE", "2"),
@@ -253,7 +243,7 @@ async fn plan_caps_the_number_of_saved_searches() {
 async fn email_preferences_default_on_and_merge() {
     let fake = FakeSupabase::start().await;
     for db in TestDb::all().await {
-        let app = app_for(&db, &fake, &[]).await;
+        let app = TestApp::signed_in_through(&db.pool, &fake, &[]).await;
         let token = format!(
             "Bearer {}",
             fake.token(Uuid::new_v4(), "prefs@example.com", 600)

@@ -209,6 +209,21 @@ impl TestApp {
         Self::with_database(Database::ready(pool.clone()), settings).await
     }
 
+    /// An app over `pool` whose users sign in through `fake` (plus `extra` settings).
+    pub async fn signed_in_through(
+        pool: &Pool,
+        fake: &fake_supabase::FakeSupabase,
+        extra: &[(&str, &str)],
+    ) -> TestApp {
+        let settings = fake.settings();
+        let mut pairs: Vec<(&str, &str)> = settings
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        pairs.extend_from_slice(extra);
+        Self::new(pool, &pairs).await
+    }
+
     pub async fn with_database(db: Database, settings: Settings) -> TestApp {
         let plugins = PluginHost::start(&settings).await;
         let state = AppState::new(Arc::new(settings), db, plugins, Telemetry::global());
