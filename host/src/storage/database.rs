@@ -203,7 +203,17 @@ impl Database {
     /// outcome. Does nothing before the first connection or while migrations fail:
     /// the background task owns those states.
     pub async fn check_now(&self) {
+        let asked_at = Instant::now();
         let _one_at_a_time = self.checking.lock().await;
+        // Callers that waited for a check share its answer rather than queueing
+        // one check (of up to CHECK_TIMEOUT) each while the database is down.
+        if self
+            .read_lock()
+            .last_check
+            .is_some_and(|checked| checked >= asked_at)
+        {
+            return;
+        }
         let Some(pool) = self.current_pool() else {
             return;
         };
