@@ -1,4 +1,5 @@
-//! Connecting, migrating and keeping the connection state that `/health` reports.
+//! Connecting and migrating, and the pools' release check that keeps a connection
+//! inside a transaction out of the pool (the state `/health` reports is `database.rs`).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -140,6 +141,9 @@ pub async fn connect(
     }
 }
 
+/// What the release checks log when they close a connection.
+const RELEASED_IN_TRANSACTION: &str = "closing a database connection released inside a transaction";
+
 /// The pool's release check: a connection goes back to the pool only when no
 /// transaction is open on it. One left open (begun by a request that was dropped
 /// half-way, or aborted by a failed statement) would make the next borrower's
@@ -149,7 +153,7 @@ async fn postgres_outside_transaction(
 ) -> Result<bool, sqlx::Error> {
     use sqlx::Connection as _;
     if connection.is_in_transaction() {
-        tracing::warn!("closing a database connection released inside a transaction");
+        tracing::warn!("{RELEASED_IN_TRANSACTION}");
         return Ok(false);
     }
     // sqlx's own count misses a transaction begun by a plain `BEGIN` statement; ask
@@ -166,7 +170,7 @@ async fn postgres_outside_transaction(
     match outside {
         Ok(true) => Ok(true),
         Ok(false) => {
-            tracing::warn!("closing a database connection released inside a transaction");
+            tracing::warn!("{RELEASED_IN_TRANSACTION}");
             Ok(false)
         }
         Err(error) => {
@@ -184,7 +188,7 @@ async fn sqlite_outside_transaction(
 ) -> Result<bool, sqlx::Error> {
     use sqlx::Connection as _;
     if connection.is_in_transaction() {
-        tracing::warn!("closing a database connection released inside a transaction");
+        tracing::warn!("{RELEASED_IN_TRANSACTION}");
         return Ok(false);
     }
     match sqlx::query("BEGIN").execute(&mut *connection).await {
@@ -193,7 +197,7 @@ async fn sqlite_outside_transaction(
             Ok(true)
         }
         Err(error) => {
-            tracing::warn!(%error, "closing a database connection released inside a transaction");
+            tracing::warn!(%error, "{RELEASED_IN_TRANSACTION}");
             Ok(false)
         }
     }
