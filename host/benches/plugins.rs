@@ -6,7 +6,7 @@
 //! 15 plugins on a cold and a warm compile cache. `BENCH_ONLY=parse` stops after
 //! the parse comparison (quick runs while working on the guest side).
 
-#[path = "../tests/plugins_support/mod.rs"]
+#[path = "../tests/suite/plugins_support/mod.rs"]
 mod plugins_support;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

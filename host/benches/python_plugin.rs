@@ -4,9 +4,9 @@
 //! Run: `cargo bench -p jobscout-host --bench python_plugin` (builds the
 //! component first through `cargo xtask build-plugins --python-only`).
 
-#[path = "../tests/plugins_support/mod.rs"]
+#[path = "../tests/suite/plugins_support/mod.rs"]
 mod plugins_support;
-#[path = "../tests/python_support/mod.rs"]
+#[path = "../tests/suite/python_support/mod.rs"]
 mod python_support;
 
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! `PluginHost::process` (a fresh instance per call, all limits on) and natively,
 //! the wasm/native ratio, and the call's peak linear memory.
 
-#[path = "../tests/plugins_support/mod.rs"]
+#[path = "../tests/suite/plugins_support/mod.rs"]
 mod plugins_support;
 
 use std::path::Path;

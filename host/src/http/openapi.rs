@@ -111,7 +111,7 @@ pub struct ValidationErrorResponse {
 
 /// Operations that never touch the database, so never answer its 503. Every other
 /// operation gets the 503 by default: a new route is documented as able to fail
-/// with the database unless it is listed here (`host/tests/api_schema.rs` checks
+/// with the database unless it is listed here (`host/tests/suite/api_schema.rs` checks
 /// this list against the handlers and against a server whose database is down).
 pub const WITHOUT_DATABASE: &[&str] = &[
     "index",

@@ -11,7 +11,7 @@
 //! …) gets `None`, and the insert trigger of migration 0031 computes it with
 //! `to_tsvector` as before.
 //!
-//! `host/tests/search_vector.rs` checks every accepted text against PostgreSQL's own
+//! `host/tests/suite/search_vector.rs` checks every accepted text against PostgreSQL's own
 //! `to_tsvector`, over edge cases, random text and the recorded descriptions.
 
 use std::collections::BTreeMap;
