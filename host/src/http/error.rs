@@ -104,6 +104,12 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+impl From<crate::storage::Unavailable> for Error {
+    fn from(unavailable: crate::storage::Unavailable) -> Self {
+        Error::Unavailable(unavailable.to_string())
+    }
+}
+
 /// Seconds a client should wait before asking again after a 503.
 fn retry_after_seconds(error: &Error) -> Option<u64> {
     match error {

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod admin_plugins;
 pub mod apply;
+mod client_ip;
 mod cors;
 mod database_trouble;
 pub mod error;
@@ -77,7 +78,10 @@ impl AppState {
             settings.clone(),
             db.clone(),
             plugins.clone(),
-            cache.clone(),
+            {
+                let cache = cache.clone();
+                Arc::new(move || cache.invalidate())
+            },
         );
         let auth = Authenticator::from_settings(&settings);
         let rate_limits = rate_limit::RateLimits::from_settings(&settings);

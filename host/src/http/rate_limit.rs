@@ -20,9 +20,9 @@ use governor::clock::Clock as _;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
+use super::client_ip::client_ip;
 use super::{AppState, Error};
 use crate::config::Settings;
-use crate::pipeline::service::client_ip;
 
 const SWEEP_EVERY_CHECKS: u64 = 4096;
 const MIN_SWEEP_INTERVAL_MS: u64 = 1000;

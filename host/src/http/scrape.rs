@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::client_ip::client_ip;
 use super::error::ValidationIssue;
 use super::extractor::{AdminAuth, AppJson};
 use super::{AppState, Error, Result};
-use crate::pipeline::service::{client_ip, PublicError, Refusal};
+use crate::pipeline::service::{PublicError, Refusal};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use foldhash::{HashMap, HashMapExt as _, HashSet as FastSet};
 
 use super::normalize::NormalizedJob;
+use crate::storage::scrape::StoredIdentity;
 
 /// Where a job was seen in this run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -26,17 +27,6 @@ pub struct Sighting {
 pub struct UniqueJob {
     pub job: NormalizedJob,
     pub sightings: Vec<Sighting>,
-}
-
-/// The identity columns of a stored job, as dedupe compares them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredIdentity {
-    pub job_id: String,
-    pub job_url_canonical: Option<String>,
-    pub company_normalized: Option<String>,
-    pub title_normalized: Option<String>,
-    pub location_raw: Option<String>,
-    pub posted_at: Option<DateTime<Utc>>,
 }
 
 fn sighting_of(job: &NormalizedJob) -> Sighting {

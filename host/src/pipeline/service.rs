@@ -14,7 +14,6 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{begin_run, complete_run, Quiet, ScrapeRequest};
 use crate::config::Settings;
-use crate::http::ResponseCache;
 use crate::plugins::PluginHost;
 use crate::storage::Database;
 
@@ -27,11 +26,15 @@ pub enum Refusal {
     RateLimited { retry_after_seconds: u64 },
 }
 
+/// Called after every scrape run that may have written jobs (the HTTP layer drops
+/// its cached job pages); the pipeline knows nothing of who listens.
+pub type JobsChanged = Arc<dyn Fn() + Send + Sync>;
+
 pub struct ScrapeService {
     settings: Arc<Settings>,
     db: Database,
     plugins: Arc<PluginHost>,
-    cache: ResponseCache,
+    jobs_changed: JobsChanged,
     public_slots: Arc<Semaphore>,
     public_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     checks: AtomicU64,
@@ -42,7 +45,7 @@ impl ScrapeService {
         settings: Arc<Settings>,
         db: Database,
         plugins: Arc<PluginHost>,
-        cache: ResponseCache,
+        jobs_changed: JobsChanged,
     ) -> Arc<Self> {
         let per_hour =
             NonZeroU32::new(settings.public_scrape_rate_limit_per_hour.max(1)).expect("at least 1");
@@ -56,7 +59,7 @@ impl ScrapeService {
             settings,
             db,
             plugins,
-            cache,
+            jobs_changed,
         })
     }
 
@@ -101,7 +104,7 @@ impl ScrapeService {
                     tracing::error!(run_id, error = format!("{error:#}"), "scrape run failed")
                 }
             }
-            service.cache.invalidate();
+            (service.jobs_changed)();
         });
         Ok(run_id)
     }
@@ -110,7 +113,7 @@ impl ScrapeService {
     pub async fn run_now(&self, request: &ScrapeRequest) -> anyhow::Result<super::RunReport> {
         let pool = self.db.pool().map_err(|error| anyhow::anyhow!("{error}"))?;
         let report = super::run_scrape(&pool, self.plugins.as_ref(), request, &Quiet).await;
-        self.cache.invalidate();
+        (self.jobs_changed)();
         report
     }
 
@@ -163,67 +166,4 @@ impl ScrapeService {
 pub enum PublicError {
     Refused(Refusal),
     Failed(anyhow::Error),
-}
-
-/// The client address of a request: the peer, or — only when the peer is a trusted
-/// proxy — the right-most `X-Forwarded-For` entry that is not itself a trusted
-/// proxy. (The earlier backend took the first entry, which any client can forge.)
-pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[IpAddr]) -> IpAddr {
-    if !trusted_proxies.contains(&peer) {
-        return peer;
-    }
-    let Some(header) = forwarded_for else {
-        return peer;
-    };
-    let mut candidate = peer;
-    for entry in header.rsplit(',') {
-        let Ok(address) = entry.trim().parse::<IpAddr>() else {
-            // A malformed hop: stop at the last address we could trust.
-            break;
-        };
-        candidate = address;
-        if !trusted_proxies.contains(&address) {
-            break;
-        }
-    }
-    candidate
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ip(text: &str) -> IpAddr {
-        text.parse().unwrap()
-    }
-
-    #[test]
-    fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
-        // An untrusted peer cannot choose its address by sending the header.
-        assert_eq!(
-            client_ip(ip("203.0.113.9"), Some("1.2.3.4"), &proxies),
-            ip("203.0.113.9")
-        );
-        // Through one trusted proxy.
-        assert_eq!(
-            client_ip(ip("10.0.0.1"), Some("198.51.100.7"), &proxies),
-            ip("198.51.100.7")
-        );
-        // A forged left-most entry is ignored: the right-most untrusted hop counts.
-        assert_eq!(
-            client_ip(
-                ip("10.0.0.1"),
-                Some("6.6.6.6, 198.51.100.7, 10.0.0.2"),
-                &proxies
-            ),
-            ip("198.51.100.7")
-        );
-        // No header, or garbage, falls back to what is known.
-        assert_eq!(client_ip(ip("10.0.0.1"), None, &proxies), ip("10.0.0.1"));
-        assert_eq!(
-            client_ip(ip("10.0.0.1"), Some("not-an-ip"), &proxies),
-            ip("10.0.0.1")
-        );
-    }
 }

@@ -18,7 +18,6 @@ use super::connection::{connect, migrate, Pool};
 use super::trouble::DatabaseTrouble;
 use super::Engine;
 use crate::config::{DatabaseTarget, Settings};
-use crate::http::error::Error;
 use crate::shutdown::ShutdownSignal;
 
 /// How long one check may take before the database counts as unavailable.
@@ -34,6 +33,15 @@ const LIVE_CHECK_AGE: Duration = Duration::from_secs(1);
 const DISK_FULL_WINDOW: Duration = Duration::from_secs(30);
 /// Longest wait between two attempts to connect at all.
 const MAX_CONNECT_BACKOFF: Duration = Duration::from_secs(2);
+
+/// Why [`Database::pool`] has no pool to give; its text is the answer's `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    #[error("Database is starting up; try again shortly")]
+    StartingUp,
+    #[error("Database unavailable; try again shortly")]
+    Down,
+}
 
 /// What `/health` says about the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -293,21 +301,16 @@ impl Database {
         self.read_lock().pool.clone()
     }
 
-    /// The pool, or a 503 at once when there is none or the last check found the
-    /// database down (requests would otherwise each wait out the pool's timeout).
-    pub fn pool(&self) -> Result<Pool, Error> {
+    /// The pool, or [`Unavailable`] at once when there is none or the last check
+    /// found the database down (requests would otherwise each wait out the pool's
+    /// timeout; the HTTP layer answers 503).
+    pub fn pool(&self) -> Result<Pool, Unavailable> {
         let inner = self.read_lock();
         match (&inner.pool, inner.health.state) {
-            (Some(_), DatabaseState::Unavailable) => Err(Error::Unavailable(
-                "Database unavailable; try again shortly".to_string(),
-            )),
+            (Some(_), DatabaseState::Unavailable) => Err(Unavailable::Down),
             (Some(pool), _) => Ok(pool.clone()),
-            (None, DatabaseState::Connecting) => Err(Error::Unavailable(
-                "Database is starting up; try again shortly".to_string(),
-            )),
-            (None, _) => Err(Error::Unavailable(
-                "Database unavailable; try again shortly".to_string(),
-            )),
+            (None, DatabaseState::Connecting) => Err(Unavailable::StartingUp),
+            (None, _) => Err(Unavailable::Down),
         }
     }
 

@@ -26,7 +26,7 @@ pub mod users;
 pub mod write;
 
 pub use connection::{connect, migrate, Pool};
-pub use database::{Database, DatabaseHealth, DatabaseState};
+pub use database::{Database, DatabaseHealth, DatabaseState, Unavailable};
 pub use time::{format_timestamp, parse_timestamp};
 
 /// Which SQL dialect a pool speaks.

@@ -12,7 +12,18 @@ use sqlx::Row as _;
 use super::sql::{Bind, SqlBuilder};
 use super::write::{begin_sqlite_write, retry_conflicts};
 use super::{format_timestamp, parse_timestamp, Pool};
-use crate::pipeline::dedupe::StoredIdentity;
+
+/// The identity columns of a stored job, as dedupe compares them
+/// (read here, compared in `pipeline::dedupe`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredIdentity {
+    pub job_id: String,
+    pub job_url_canonical: Option<String>,
+    pub company_normalized: Option<String>,
+    pub title_normalized: Option<String>,
+    pub location_raw: Option<String>,
+    pub posted_at: Option<DateTime<Utc>>,
+}
 
 /// Rows per statement for `IN (...)` lookups and batched inserts.
 const CHUNK: usize = 500;

@@ -385,8 +385,9 @@ fn digest_of_stages(
     input: &[jobscout::pipeline::posting::SourcePosting],
     now: DateTime<Utc>,
 ) -> String {
-    use jobscout::pipeline::dedupe::{self, StoredIdentity};
+    use jobscout::pipeline::dedupe;
     use jobscout::pipeline::filter::RunFilters;
+    use jobscout::storage::scrape::StoredIdentity;
     use sha2::{Digest as _, Sha256};
     let mut hasher = Sha256::new();
     let filtered = RunFilters {
