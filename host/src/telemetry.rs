@@ -10,14 +10,10 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::{LogFormat, Settings};
 
-/// Installs the global tracing subscriber. `RUST_LOG`, when set, wins over
-/// `JOBSCOUT_LOG`. Calling it twice is harmless.
+/// Installs the global tracing subscriber with the settings' filter (`RUST_LOG`
+/// over `JOBSCOUT_LOG`, resolved by config). Calling it twice is harmless.
 pub fn init_tracing(settings: &Settings) {
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|value| EnvFilter::try_new(value).ok())
-        .or_else(|| EnvFilter::try_new(&settings.log_level).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(&settings.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match settings.log_format {
         LogFormat::Json => registry

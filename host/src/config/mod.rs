@@ -60,6 +60,7 @@ pub struct Settings {
 
     // --- observability ---
     pub log_format: LogFormat,
+    /// The tracing filter: `RUST_LOG` when set, else `JOBSCOUT_LOG`.
     pub log_level: String,
 
     // --- CORS ---
@@ -187,7 +188,12 @@ impl Settings {
     }
 
     pub fn from_source(mut source: SettingsSource) -> LoadedSettings {
-        let src = &mut source;
+        Self::read_from(&mut source)
+    }
+
+    /// Reads every setting from `source`, which afterwards knows each name read.
+    fn read_from(source: &mut SettingsSource) -> LoadedSettings {
+        let src = &mut *source;
         let host_text = src.string("host", "0.0.0.0");
         let host = host_text.parse::<IpAddr>().unwrap_or_else(|_| {
             src.problem(
@@ -244,7 +250,10 @@ impl Settings {
                 3_600_000,
             )),
             log_format,
-            log_level: src.string("log", "info"),
+            // `RUST_LOG`, the tracing ecosystem's own name, wins when set.
+            log_level: src
+                .foreign("RUST_LOG")
+                .unwrap_or_else(|| src.string("log", "info")),
             cors_origins,
             database,
             database_max_connections: src.number("database_max_connections", 10, 1, 1000),
@@ -815,6 +824,46 @@ mod tests {
         );
         assert_eq!(secrets.get("CONFIG_TEST_SECRET_NOWHERE"), None);
         assert!(!format!("{secrets:?}").contains("from-file"));
+    }
+
+    #[test]
+    fn rust_log_wins_over_jobscout_log() {
+        let both = settings(&[("JOBSCOUT_LOG", "warn"), ("RUST_LOG", "jobscout=debug")]);
+        assert_eq!(both.settings.log_level, "jobscout=debug");
+        let ours = settings(&[("JOBSCOUT_LOG", "warn"), ("RUST_LOG", " ")]);
+        assert_eq!(ours.settings.log_level, "warn");
+    }
+
+    /// `env.sample` documents exactly the settings this module reads: a new
+    /// setting without its line, or a line for a setting no longer read, fails.
+    #[test]
+    fn env_sample_lists_every_setting_read_and_no_other() {
+        let sample_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../env.sample");
+        let sample = std::fs::read_to_string(sample_path).unwrap();
+        let documented: std::collections::BTreeSet<String> = sample
+            .lines()
+            .map(|line| line.trim_start_matches('#').trim_start())
+            .filter_map(|line| line.split_once('='))
+            .map(|(name, _)| name.to_string())
+            // The test suite's own variables are documented there too; tests read them.
+            .filter(|name| !name.starts_with("JOBSCOUT_TEST_"))
+            .filter(|name| {
+                name.starts_with(PREFIX)
+                    && name.bytes().all(|byte| {
+                        byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'_'
+                    })
+            })
+            .collect();
+        let mut source = SettingsSource::from_pairs(Vec::<(String, String)>::new());
+        Settings::read_from(&mut source);
+        let read: std::collections::BTreeSet<String> = source.names_read().collect();
+        let undocumented: Vec<_> = read.difference(&documented).collect();
+        let stale: Vec<_> = documented.difference(&read).collect();
+        assert!(
+            undocumented.is_empty() && stale.is_empty(),
+            "env.sample is out of step with config: read but not documented {undocumented:?}; \
+             documented but not read {stale:?}"
+        );
     }
 
     #[test]

@@ -198,6 +198,20 @@ impl SettingsSource {
             .collect()
     }
 
+    /// A variable outside the `JOBSCOUT_` family read by its exact name (such as
+    /// `RUST_LOG`); empty or whitespace-only counts as unset.
+    pub fn foreign(&self, name: &str) -> Option<String> {
+        self.all_values
+            .get(name)
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// Every full variable name read so far (`JOBSCOUT_PORT`, …).
+    pub fn names_read(&self) -> impl Iterator<Item = String> + '_ {
+        self.consumed.iter().cloned()
+    }
+
     pub fn take_problems(&mut self) -> Vec<SettingProblem> {
         std::mem::take(&mut self.problems)
     }
