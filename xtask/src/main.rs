@@ -4,9 +4,17 @@
 //!   in release mode, installing the target with rustup when it is missing, then
 //!   the Python plugins (`plugins/python/`, see `python.rs`), and prints where the
 //!   `.wasm` files are. `--rust-only` / `--python-only` build one half.
+//! - `check`: every check below, `cargo fmt --check` over both workspaces and
+//!   `cargo clippy` with warnings denied; it names each failed step and exits 1.
+//! - `check-docs`: fails on a link between the Markdown files that leads nowhere,
+//!   or a repository path quoted in one that does not exist (`doc_links.rs`).
+//! - `check-layers`: fails when a module of `host/src` imports from a layer above
+//!   its own (the layers are listed in `layers.rs` and ARCHITECTURE.md).
 //! - `check-wit`: fails when a released WIT folder (listed in `wit/frozen.toml`)
 //!   changed; `freeze-wit <folder>` lists a newly released folder.
 
+mod doc_links;
+mod layers;
 mod python;
 mod wit_freeze;
 
@@ -30,12 +38,15 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Some("check-wit") => check_wit(),
+        Some("check-layers") => check_layers(),
+        Some("check-docs") => check_docs(),
+        Some("check") => check_all(),
         Some("freeze-wit") => match arguments.next() {
             Some(folder) => freeze_wit(&folder),
             None => bail!("usage: cargo xtask freeze-wit since_vX.Y.Z"),
         },
         Some("help") | Some("--help") | None => {
-            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins [--rust-only | --python-only]\n                  build plugins/ to {WASM_TARGET} (release), the Rust crates and the\n                  Python plugins (componentize-py in plugins/python/.venv), and list the .wasm files\n  check-wit       fail when a released (frozen) WIT folder changed\n  freeze-wit <folder>\n                  record a newly released wit/<folder> in wit/frozen.toml");
+            println!("usage: cargo xtask <command>\n\ncommands:\n  build-plugins [--rust-only | --python-only]\n                  build plugins/ to {WASM_TARGET} (release), the Rust crates and the\n                  Python plugins (componentize-py in plugins/python/.venv), and list the .wasm files\n  check-wit       fail when a released (frozen) WIT folder changed\n  check           every check below, then cargo fmt --check (both workspaces) and\n                  cargo clippy with warnings denied\n  check-layers    fail when a host module imports from a layer above its own (ARCHITECTURE.md)\n  check-docs      fail on a broken link or a quoted path that does not exist in the Markdown files\n  freeze-wit <folder>\n                  record a newly released wit/<folder> in wit/frozen.toml");
             Ok(())
         }
         Some(other) => bail!("unknown command `{other}`; run `cargo xtask help`"),
@@ -47,6 +58,129 @@ fn repository_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the repository")
         .to_path_buf()
+}
+
+fn check_layers() -> anyhow::Result<()> {
+    let problems =
+        layers::check(&repository_root().join("host/src")).map_err(anyhow::Error::msg)?;
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    if !problems.is_empty() {
+        bail!("{} import(s) break the host's layers", problems.len());
+    }
+    println!("host layers: every import points down");
+    Ok(())
+}
+
+fn check_docs() -> anyhow::Result<()> {
+    let root = repository_root();
+    let documents = markdown_files(&root)?;
+    let problems = doc_links::check(&root, &documents);
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} broken link(s) or path(s) in the documents",
+            problems.len()
+        );
+    }
+    println!(
+        "{} documents: every link and quoted path resolves",
+        documents.len()
+    );
+    Ok(())
+}
+
+/// The project's Markdown files, relative to `root`; build output, virtual
+/// environments and hidden folders are not the project's.
+fn markdown_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    const SKIPPED: &[&str] = &["target", "node_modules", ".venv", "venv"];
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        {
+            let path = entry?.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if path.is_dir() {
+                if !name.starts_with('.') && !SKIPPED.contains(&name.as_ref()) {
+                    pending.push(path);
+                }
+            } else if name.ends_with(".md") {
+                files.push(path.strip_prefix(root)?.to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Runs every check and reports each step, so one run shows all that is wrong.
+fn check_all() -> anyhow::Result<()> {
+    let root = repository_root();
+    let cargo_in = |args: &[&str]| -> anyhow::Result<()> {
+        let status = Command::new(cargo())
+            .args(args)
+            .current_dir(&root)
+            .status()?;
+        if !status.success() {
+            bail!("`cargo {}` failed", args.join(" "));
+        }
+        Ok(())
+    };
+    let plugins_manifest = root.join("plugins/Cargo.toml");
+    let plugins_manifest = plugins_manifest.to_string_lossy();
+    type Step<'a> = Box<dyn Fn() -> anyhow::Result<()> + 'a>;
+    let steps: Vec<(&str, Step)> = vec![
+        ("layers", Box::new(check_layers)),
+        ("documents", Box::new(check_docs)),
+        ("frozen WIT", Box::new(check_wit)),
+        (
+            "formatting",
+            Box::new(|| {
+                cargo_in(&["fmt", "--all", "--check"])?;
+                cargo_in(&[
+                    "fmt",
+                    "--manifest-path",
+                    &plugins_manifest,
+                    "--all",
+                    "--check",
+                ])
+            }),
+        ),
+        (
+            "clippy",
+            Box::new(|| {
+                let clippy = [
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
+                cargo_in(&clippy)?;
+                let plugins = ["--manifest-path", plugins_manifest.as_ref()];
+                cargo_in(&[&clippy[..1], &plugins[..], &clippy[1..]].concat())
+            }),
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (name, step) in &steps {
+        println!("== check: {name}");
+        if let Err(error) = step() {
+            eprintln!("error: {name}: {error:#}");
+            failed.push(*name);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("failed: {}", failed.join(", "));
+    }
+    println!("every check passed");
+    Ok(())
 }
 
 fn check_wit() -> anyhow::Result<()> {

@@ -106,7 +106,7 @@ async fn load(
     let mut sequence = client;
     while !stop.load(Ordering::Relaxed) {
         sequence += 7;
-        let is_read = sequence % 4 != 0;
+        let is_read = !sequence.is_multiple_of(4);
         let (ok, status, id) = if is_read {
             let url = format!(
                 "{base}/api/v1/jobs?q={}&page={}",

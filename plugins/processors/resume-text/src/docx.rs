@@ -189,11 +189,9 @@ impl Walker {
                 }
                 self.start(&element);
             }
-            Event::Empty(element) => {
-                if self.fallback_depth == 0 {
-                    self.start(&element);
-                    self.end(element.local_name().as_ref())?;
-                }
+            Event::Empty(element) if self.fallback_depth == 0 => {
+                self.start(&element);
+                self.end(element.local_name().as_ref())?;
             }
             Event::End(element) => {
                 let name = element.local_name();
@@ -240,10 +238,10 @@ impl Walker {
                     self.mark_list(true);
                 }
             }
-            "pageBreakBefore" if !is_off(attribute(element, "val")) => {
-                if self.text.alphanumeric_count() > 0 {
-                    self.page_breaks += 1;
-                }
+            "pageBreakBefore"
+                if !is_off(attribute(element, "val")) && self.text.alphanumeric_count() > 0 =>
+            {
+                self.page_breaks += 1;
             }
             "t" => self.in_text = true,
             // A tab character in a run; `w:tabs/w:tab` in paragraph properties

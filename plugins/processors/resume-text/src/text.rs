@@ -54,7 +54,7 @@ pub fn strip_bullet(line: &str) -> Option<&str> {
 pub fn normalize_line(line: &str, list_item: bool) -> String {
     let collapsed = collapse_whitespace(line);
     match strip_bullet(&collapsed) {
-        Some(rest) if rest.is_empty() => String::new(),
+        Some("") => String::new(),
         Some(rest) => format!("• {rest}"),
         None if list_item && !collapsed.is_empty() => format!("• {collapsed}"),
         None => collapsed,

@@ -29,10 +29,12 @@ struct Echo;
 static CALLS: AtomicU32 = AtomicU32::new(0);
 
 /// The byte `residue` leaves in the memory it grows.
+#[cfg(target_arch = "wasm32")]
 const MARK: u8 = 0xA5;
 
 /// Pages `residue` grows: 4 MiB, from inside the pool's kept-resident prefix
 /// (reset in place) to past it (returned to the kernel).
+#[cfg(target_arch = "wasm32")]
 const RESIDUE_PAGES: usize = 64;
 
 /// Grows the linear memory by [`RESIDUE_PAGES`], counts the bytes of the new pages

@@ -71,10 +71,8 @@ fn references_resolve(
     let mut pending = vec![root];
     while let Some(object) = pending.pop() {
         match object {
-            Object::Reference(id) => {
-                if seen.insert(*id) {
-                    pending.push(document.get_object(*id).map_err(|_| Damaged)?);
-                }
+            Object::Reference(id) if seen.insert(*id) => {
+                pending.push(document.get_object(*id).map_err(|_| Damaged)?);
             }
             Object::Array(items) => pending.extend(items),
             Object::Dictionary(dict) => pending.extend(children(dict)),
