@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest as _, Sha256};
 
+use jobscout_text::entities::decode_entities;
 use jobscout_text::guess::{employment_in_text, work_mode_in_text};
 use jobscout_text::whitespace::push_collapsed;
 
@@ -44,8 +45,8 @@ impl NormalizedJob {
 }
 
 pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
-    let title = collapse_whitespace(&posting.title);
-    let company = collapse_whitespace(&posting.company);
+    let title = one_line(&posting.title);
+    let company = one_line(&posting.company);
     let company_normalized = normalize_company(&company);
     let title_normalized = title.to_lowercase();
     let mut location_raw = String::new();
@@ -55,7 +56,7 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
             location_raw.push_str("; ");
         }
         let start = location_raw.len();
-        push_collapsed(&mut location_raw, location);
+        push_one_line(&mut location_raw, location);
         if location_raw.len() == start {
             location_raw.truncate(mark);
         }
@@ -150,7 +151,7 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
         tags: posting
             .tags
             .iter()
-            .map(|tag| collapse_whitespace(tag))
+            .map(|tag| one_line(tag))
             .filter(|tag| !tag.is_empty())
             .collect(),
         posted_at: posting
@@ -220,6 +221,24 @@ pub fn job_id(
         id.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     id
+}
+
+/// One-line text (a title, company, place or tag) as users read it: character
+/// references decoded (`&rsquo;` → `’`, as descriptions have always been through
+/// [`html_to_text`]) and whitespace collapsed.
+pub fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    push_one_line(&mut line, text);
+    line
+}
+
+/// Appends `text` as [`one_line`] would return it.
+fn push_one_line(target: &mut String, text: &str) {
+    if text.contains('&') {
+        push_collapsed(target, &decode_entities(text));
+    } else {
+        push_collapsed(target, text);
+    }
 }
 
 /// The first `max` characters of `text`.
@@ -513,6 +532,26 @@ mod tests {
         assert_eq!(job.country.as_deref(), Some("DE"));
         assert_eq!(job.city.as_deref(), Some("Berlin"));
         assert_eq!(job.employment_types, ["unknown"]);
+    }
+
+    #[test]
+    fn references_in_one_line_fields_are_decoded() {
+        let mut posting = posting();
+        posting.title = "Caf&eacute; Lead &mdash; Don&rsquo;t&nbsp;Panic".into();
+        posting.company = "Ben &amp; Jerry&rsquo;s".into();
+        posting.locations = vec!["Montr&eacute;al, QC".into(), "&#10; ".into()];
+        posting.tags = vec!["R&amp;D".into(), "AT&T".into(), "&bogus;".into()];
+        let job = normalize(&posting, Utc::now()).record;
+        assert_eq!(job.title, "Café Lead — Don’t Panic");
+        assert_eq!(
+            job.title_normalized.as_deref(),
+            Some("café lead — don’t panic")
+        );
+        assert_eq!(job.company, "Ben & Jerry’s");
+        assert_eq!(job.company_normalized.as_deref(), Some("ben & jerry’s"));
+        assert_eq!(job.location_raw.as_deref(), Some("Montréal, QC"));
+        // Malformed references stay as written, as in descriptions.
+        assert_eq!(job.tags, ["R&D", "AT&T", "&bogus;"]);
     }
 
     #[test]
