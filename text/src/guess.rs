@@ -44,16 +44,18 @@ pub enum Employment {
     Other,
 }
 
+/// What [`work_mode_in_text`] reads as remote work, and what the host's
+/// remote-only filter looks for in a job's lower-cased text.
+pub const REMOTE_SIGNALS: [&str; 5] =
+    ["remote", "work from home", "wfh", "distributed", "anywhere"];
+
 /// Hybrid signals first, then remote, then onsite, as the earlier backend's
 /// `RemoteType.from_text`; any substring counts ("remoteness" is remote).
 pub fn work_mode_in_text(text: &str) -> WorkMode {
     let text = text.to_lowercase();
     if text.contains("hybrid") {
         WorkMode::Hybrid
-    } else if ["remote", "work from home", "wfh", "distributed", "anywhere"]
-        .iter()
-        .any(|signal| text.contains(signal))
-    {
+    } else if REMOTE_SIGNALS.iter().any(|signal| text.contains(signal)) {
         WorkMode::Remote
     } else if ["on-site", "onsite", "on site", "in office", "in-office"]
         .iter()
