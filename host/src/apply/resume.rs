@@ -2,6 +2,7 @@
 //! name), its text extracted by `resume-text`, and skills, seniority and metric
 //! bullets read by `resume-analyze`.
 
+use jobscout_text::sniff as magic;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -30,21 +31,17 @@ impl DocumentKind {
     }
 }
 
-const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-/// PDF readers accept the header anywhere in the first kilobyte.
-const PDF_HEADER_WINDOW: usize = 1024;
-
-/// What the upload is, by its bytes. Anything but PDF, DOCX or legacy DOC is a
-/// 415 naming what was found.
+/// What the upload is, by its bytes (the magic numbers are `jobscout-text`'s,
+/// shared with the resume-text processor). Anything but PDF, DOCX or legacy DOC
+/// is a 415 naming what was found.
 pub fn sniff(data: &[u8]) -> Result<DocumentKind> {
-    let head = &data[..data.len().min(PDF_HEADER_WINDOW)];
-    if head.windows(5).any(|window| window == b"%PDF-") {
+    if magic::has_pdf_header(data) {
         return Ok(DocumentKind::Pdf);
     }
-    if data.starts_with(&OLE2_MAGIC) {
+    if magic::is_ole2(data) {
         return Ok(DocumentKind::LegacyDoc);
     }
-    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
+    if magic::is_zip(data) || magic::is_empty_zip(data) {
         // Only the central directory is read; nothing is inflated here.
         return match zip::ZipArchive::new(std::io::Cursor::new(data)) {
             Ok(archive) if archive.index_for_name("word/document.xml").is_some() => {
@@ -163,7 +160,7 @@ mod tests {
     fn documents_are_identified_by_content() {
         assert_eq!(sniff(b"%PDF-1.7\n...").unwrap(), DocumentKind::Pdf);
         assert_eq!(sniff(b"\xEF\xBB\xBF\n%PDF-1.4").unwrap(), DocumentKind::Pdf);
-        let mut ole = OLE2_MAGIC.to_vec();
+        let mut ole = magic::OLE2_MAGIC.to_vec();
         ole.extend_from_slice(&[0; 512]);
         assert_eq!(sniff(&ole).unwrap(), DocumentKind::LegacyDoc);
         assert_eq!(

@@ -4,6 +4,7 @@
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
+use jobscout_text::guess::REMOTE_SIGNALS;
 use serde::Serialize;
 
 use super::normalize::NormalizedJob;
@@ -32,7 +33,6 @@ impl FilterCounts {
     }
 }
 
-const REMOTE_SIGNALS: [&str; 5] = ["remote", "work from home", "wfh", "distributed", "anywhere"];
 const EUROPE_SYNONYMS: [&str; 14] = [
     "europe",
     "eu",

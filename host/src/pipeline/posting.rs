@@ -4,26 +4,8 @@
 
 use crate::plugins::types;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WorkMode {
-    Onsite,
-    Hybrid,
-    Remote,
-    #[default]
-    Unknown,
-}
-
-impl WorkMode {
-    /// The stored `remote_type` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkMode::Onsite => "onsite",
-            WorkMode::Hybrid => "hybrid",
-            WorkMode::Remote => "remote",
-            WorkMode::Unknown => "unknown",
-        }
-    }
-}
+/// Where the work is done; its `as_str` is the stored `remote_type`.
+pub use jobscout_text::guess::WorkMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SalaryPeriod {

@@ -183,19 +183,12 @@ fn payload(crate_name: &str, file: &str) -> Vec<u8> {
 
 /// Serves each payload at its path (any query string); everything else is 404.
 async fn start_server() -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
-    use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
-    use axum::response::IntoResponse;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    let routes: Arc<HashMap<String, (Vec<u8>, &'static str)>> = Arc::new(
-        SOURCES
-            .iter()
-            .map(|(_, crate_name, file, path, content_type, _)| {
-                (path.to_string(), (payload(crate_name, file), *content_type))
-            })
-            .collect(),
-    );
-    let mut routes = Arc::try_unwrap(routes).unwrap();
+    let mut routes: HashMap<String, (Vec<u8>, &'static str)> = SOURCES
+        .iter()
+        .map(|(_, crate_name, file, path, content_type, _)| {
+            (path.to_string(), (payload(crate_name, file), *content_type))
+        })
+        .collect();
     // The story lookup is not recorded; this answer has the live API's shape.
     routes.insert(
         "/api/v1/search_by_date".to_string(),
@@ -204,6 +197,17 @@ async fn start_server() -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicU
             "application/json",
         ),
     );
+    serve(routes).await
+}
+
+/// Serves `routes` (path → body and content type) on 127.0.0.1.
+async fn serve(
+    routes: HashMap<String, (Vec<u8>, &'static str)>,
+) -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+    use axum::response::IntoResponse;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     let routes = Arc::new(routes);
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
@@ -243,33 +247,7 @@ async fn start_server() -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicU
 fn manifest(base: &str) -> String {
     let mut body = String::new();
     for (id, crate_name, ..) in SOURCES {
-        let config = match *id {
-            // A dead board next to a live one: skipped, the live one still counts.
-            "greenhouse" => "boards = [\"vercel\", \"no-such-board\"]".to_string(),
-            "lever" => "companies = [\"spotify\"]".to_string(),
-            "ashby" => "boards = [\"linear\"]".to_string(),
-            "recruitee" => "companies = [\"channable\"]".to_string(),
-            "smartrecruiters" => "companies = [\"Ubisoft2\"]".to_string(),
-            "feeds" => format!(
-                "feeds = [\"{base}/categories/remote-programming-jobs.rss\"]\nall_remote = true"
-            ),
-            "jsonld" => format!("pages = [\"{base}/careers\"]"),
-            "breezy" => "companies = [\"breezy\"]".to_string(),
-            "workday" => "sites = [\"https://acme.wd5.myworkdayjobs.com/External\"]".to_string(),
-            "rippling" => "boards = [\"rippling\"]".to_string(),
-            _ => String::new(),
-        };
-        let secrets = if *id == "reed" {
-            "secrets = [\"REED_API_AUTH\"]\n"
-        } else {
-            ""
-        };
-        body.push_str(&entry(
-            id,
-            "source",
-            &wasm(&format!("jobscout_source_{}", crate_name.replace('-', "_"))),
-            &format!("allowed_hosts = [\"127.0.0.1\"]\n{secrets}\n[plugin.config]\nbase_url = \"{base}\"\n{config}\n"),
-        ));
+        body.push_str(&source_entry(id, crate_name, base));
     }
     // Reed without its secret declared: refused as unauthorized before any fetch.
     body.push_str(&entry(
@@ -286,6 +264,37 @@ fn manifest(base: &str) -> String {
         &format!("allowed_hosts = [\"127.0.0.1\"]\n\n[plugin.config]\nbase_url = \"{base}\"\nboards = [\"gone\"]\n"),
     ));
     body
+}
+
+/// The manifest entry of a bundled source served from `base`, with its test config.
+fn source_entry(id: &str, crate_name: &str, base: &str) -> String {
+    let config = match id {
+        // A dead board next to a live one: skipped, the live one still counts.
+        "greenhouse" => "boards = [\"vercel\", \"no-such-board\"]".to_string(),
+        "lever" => "companies = [\"spotify\"]".to_string(),
+        "ashby" => "boards = [\"linear\"]".to_string(),
+        "recruitee" => "companies = [\"channable\"]".to_string(),
+        "smartrecruiters" => "companies = [\"Ubisoft2\"]".to_string(),
+        "feeds" => format!(
+            "feeds = [\"{base}/categories/remote-programming-jobs.rss\"]\nall_remote = true"
+        ),
+        "jsonld" => format!("pages = [\"{base}/careers\"]"),
+        "breezy" => "companies = [\"breezy\"]".to_string(),
+        "workday" => "sites = [\"https://acme.wd5.myworkdayjobs.com/External\"]".to_string(),
+        "rippling" => "boards = [\"rippling\"]".to_string(),
+        _ => String::new(),
+    };
+    let secrets = if id == "reed" {
+        "secrets = [\"REED_API_AUTH\"]\n"
+    } else {
+        ""
+    };
+    entry(
+            id,
+            "source",
+            &wasm(&format!("jobscout_source_{}", crate_name.replace('-', "_"))),
+            &format!("allowed_hosts = [\"127.0.0.1\"]\n{secrets}\n[plugin.config]\nbase_url = \"{base}\"\n{config}\n"),
+        )
 }
 
 async fn start() -> (
@@ -561,6 +570,124 @@ async fn every_source_scrapes_its_recorded_payload_into_both_engines() {
         assert_eq!(again.jobs_new, 0, "{}", db.name);
     }
     assert!(hits.load(std::sync::atomic::Ordering::SeqCst) > 0);
+}
+
+/// Sources whose names reach users as the site wrote them, character references
+/// included: (plugin id, crate name, in-repo fixture, real path served). The
+/// fixtures are the recorded responses (`breezy.json`, `rippling.json`,
+/// `smartrecruiters.json`) with `&rsquo;`, `&mdash;`, `&eacute;`, `&amp;` in
+/// titles, companies, places and departments, their quirks kept: Breezy's second
+/// position without `is_remote` and with `locations: []`, Rippling's id repeated
+/// once per location, SmartRecruiters' lower-case country and internship.
+const WITH_REFERENCES: &[(&str, &str, &str, &str)] = &[
+    ("breezy", "breezy", "breezy-entities.json", "/json"),
+    (
+        "rippling",
+        "rippling",
+        "rippling-entities.json",
+        "/api/v2/board/rippling/jobs",
+    ),
+    (
+        "smartrecruiters",
+        "smartrecruiters",
+        "smartrecruiters-entities.json",
+        "/v1/companies/Ubisoft2/postings",
+    ),
+];
+
+#[tokio::test]
+async fn character_references_in_names_reach_users_decoded() {
+    let root = repository_root();
+    let routes = WITH_REFERENCES
+        .iter()
+        .map(|(_, crate_name, file, path)| {
+            let fixture = root
+                .join("plugins/sources")
+                .join(crate_name)
+                .join("fixtures")
+                .join(file);
+            let body = std::fs::read(&fixture)
+                .unwrap_or_else(|error| panic!("cannot read {}: {error}", fixture.display()));
+            (path.to_string(), (body, JSON))
+        })
+        .collect();
+    let (address, _hits) = serve(routes).await;
+    let base = format!("http://{address}");
+    let manifest: String = WITH_REFERENCES
+        .iter()
+        .map(|(id, crate_name, ..)| source_entry(id, crate_name, &base))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host_with(
+        dir.path(),
+        &manifest,
+        &address.to_string(),
+        HostOptions {
+            watch: false,
+            ..HostOptions::default()
+        },
+    )
+    .await;
+
+    for db in TestDb::all().await {
+        let report = run_scrape(&db.pool, host.as_ref(), &request(), &Quiet)
+            .await
+            .unwrap();
+        assert_eq!(report.errors, 0, "{}: {:?}", db.name, report.sources);
+        let app = TestApp::new(&db.pool, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")]).await;
+        let list = app.get("/api/v1/jobs?page_size=50").await.json();
+        let jobs = list["jobs"].as_array().unwrap();
+        // Breezy's two positions, Rippling's one job, SmartRecruiters' full-time one.
+        assert_eq!(jobs.len(), 4, "{}: {list}", db.name);
+        let mut shown = String::new();
+        for job in jobs {
+            for field in ["title", "company", "location_raw"] {
+                shown.push_str(job[field].as_str().unwrap_or_default());
+                shown.push('\n');
+            }
+            for tag in job["tags"].as_array().unwrap() {
+                shown.push_str(tag.as_str().unwrap_or_default());
+                shown.push('\n');
+            }
+        }
+        for decoded in ['’', '—', 'é', '&'] {
+            assert!(
+                shown.contains(decoded),
+                "{}: no {decoded} in\n{shown}",
+                db.name
+            );
+        }
+        for literal in ["&rsquo;", "&mdash;", "&eacute;", "&amp;", "&egrave;"] {
+            assert!(
+                !shown.contains(literal),
+                "{}: {literal} reached users in\n{shown}",
+                db.name
+            );
+        }
+        let find = |title: &str| {
+            jobs.iter()
+                .find(|job| job["title"] == title)
+                .unwrap_or_else(|| panic!("{}: {title} not stored:\n{shown}", db.name))
+        };
+        let breezy = find("Chef de Café — Employee’s Pick");
+        assert_eq!(breezy["company"], "MS Breezy Trial & Café", "{breezy}");
+        assert_eq!(breezy["tags"], serde_json::json!(["Café — Front of House"]));
+        let second = find("Open Position — Don’t Wait");
+        assert_eq!(
+            second["tags"],
+            serde_json::json!(["Sporting Goods & Après-Ski"])
+        );
+        let rippling = find("Founder’s Office — Café Operations Manager");
+        assert_eq!(
+            rippling["location_raw"], "San Francisco, CA; Montréal, QC",
+            "{rippling}"
+        );
+        let smart = find("Spécialiste Fiabilité — l’infrastructure - TGQF");
+        assert_eq!(smart["company"], "Ubisoft Montréal", "{smart}");
+        assert_eq!(smart["location_raw"], "Montréal, QC, Canada", "{smart}");
+        assert_eq!(smart["city"], "Montréal", "{smart}");
+        assert_eq!(smart["country"], "CA", "{smart}");
+    }
 }
 
 /// The repository's plugins.toml declares every bundled source, reaching only

@@ -3,6 +3,7 @@
 
 use jobscout_plugin_sdk::parse::{date, salary, text};
 use jobscout_plugin_sdk::{EmploymentType, Salary};
+use jobscout_text::guess::{self, word_at};
 
 use crate::job::push_unique;
 
@@ -123,33 +124,10 @@ fn numeric_date(word: &str) -> Option<String> {
 /// "contractor", "internship"), in order of appearance. Meant for headers and
 /// labelled values, not whole descriptions ("contract negotiations").
 pub fn employment_types_in(text: &str) -> Vec<EmploymentType> {
-    const PHRASES: [(&str, EmploymentType); 14] = [
-        ("full-time", EmploymentType::FullTime),
-        ("full time", EmploymentType::FullTime),
-        ("fulltime", EmploymentType::FullTime),
-        ("permanent", EmploymentType::FullTime),
-        ("part-time", EmploymentType::PartTime),
-        ("part time", EmploymentType::PartTime),
-        ("contractor", EmploymentType::Contract),
-        ("contract", EmploymentType::Contract),
-        ("freelance", EmploymentType::Contract),
-        ("temporary", EmploymentType::Temporary),
-        ("fixed-term", EmploymentType::Temporary),
-        ("internship", EmploymentType::Internship),
-        ("intern", EmploymentType::Internship),
-        ("volunteer", EmploymentType::Volunteer),
-    ];
-    let lower = text.to_lowercase();
-    let mut found: Vec<(usize, EmploymentType)> = PHRASES
-        .iter()
-        .filter_map(|(phrase, kind)| word_at(&lower, phrase).map(|at| (at, *kind)))
-        .collect();
-    found.sort_by_key(|(at, _)| *at);
-    let mut kinds = Vec::new();
-    for (_, kind) in found {
-        push_unique(&mut kinds, kind);
-    }
-    kinds
+    guess::employment_phrases_in(text)
+        .into_iter()
+        .map(text::employment_type_of)
+        .collect()
 }
 
 /// Employment types of a labelled value: each part of "Full-time, Contract"
@@ -167,18 +145,6 @@ pub fn employment_types_of_value(value: &str) -> Vec<EmploymentType> {
         }
     }
     kinds
-}
-
-/// The byte offset of `needle` in `haystack` as a whole word.
-pub fn word_at(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .match_indices(needle)
-        .map(|(at, _)| at)
-        .find(|&at| {
-            let before = haystack[..at].chars().next_back();
-            let after = haystack[at + needle.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
 }
 
 /// `(label, value)` of a `Label: value` line; the label is lower-cased and at

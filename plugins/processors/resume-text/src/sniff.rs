@@ -2,41 +2,8 @@
 
 use crate::{ExtractError, LEGACY_DOC_MESSAGE};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Pdf,
-    /// DOCX and every other OOXML/ODF container.
-    Zip,
-    /// OLE2 compound file: legacy .doc, or a password-protected Word file.
-    Ole2,
-    Png,
-    Jpeg,
-    Gif,
-    Rtf,
-}
-
-pub fn sniff(bytes: &[u8]) -> Option<Kind> {
-    const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    let head = &bytes[..bytes.len().min(1024)];
-    if bytes.starts_with(OLE2) {
-        Some(Kind::Ole2)
-    } else if bytes.starts_with(b"PK\x03\x04") {
-        Some(Kind::Zip)
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(Kind::Png)
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(Kind::Jpeg)
-    } else if bytes.starts_with(b"GIF8") {
-        Some(Kind::Gif)
-    } else if bytes.starts_with(b"{\\rtf") {
-        Some(Kind::Rtf)
-    } else if head.windows(5).any(|window| window == b"%PDF-") {
-        // Readers accept a PDF header anywhere in the first kilobyte.
-        Some(Kind::Pdf)
-    } else {
-        None
-    }
-}
+/// The magic numbers are `jobscout-text`'s, shared with the host's upload check.
+pub use jobscout_text::sniff::{sniff, Kind};
 
 /// The error for an OLE2 file: Word keeps password-protected .docx files in
 /// an OLE2 container too, and those need another fix than a legacy .doc.
@@ -81,17 +48,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_from_magic_bytes() {
-        assert_eq!(sniff(b"%PDF-1.7\n"), Some(Kind::Pdf));
-        assert_eq!(sniff(b"\xef\xbb\xbf%PDF-1.4"), Some(Kind::Pdf));
-        assert_eq!(sniff(b"PK\x03\x04rest"), Some(Kind::Zip));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(Kind::Png));
-        assert_eq!(sniff(b"plain words"), None);
-    }
-
-    #[test]
     fn encrypted_word_files_are_not_called_legacy() {
-        let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        let mut bytes = jobscout_text::sniff::OLE2_MAGIC.to_vec();
         assert!(matches!(ole2_error(&bytes), ExtractError::Unsupported(_)));
         bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
         let error = ole2_error(&bytes);

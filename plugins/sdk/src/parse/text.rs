@@ -1,68 +1,37 @@
 //! Work mode, employment type and text clean-up shared by sources.
 
+use jobscout_text::guess;
+
 use crate::{EmploymentType, WorkMode};
 
-fn has_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(at, _)| {
-        let before = haystack[..at].chars().next_back();
-        let after = haystack[at + needle.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
-}
-
-/// Work mode named in free text ("Hybrid - London", "Remote (EU)", "ON_SITE").
-/// Hybrid wins over remote because "hybrid remote" roles still need an office.
+/// Work mode named in free text ("Hybrid - London", "Remote (EU)", "ON_SITE"),
+/// by whole words ([`jobscout_text::guess::work_mode_in_words`]). Hybrid wins over
+/// remote because "hybrid remote" roles still need an office.
 pub fn work_mode(text: &str) -> WorkMode {
-    let lower = text.to_lowercase().replace('_', "-");
-    if has_word(&lower, "hybrid") {
-        WorkMode::Hybrid
-    } else if has_word(&lower, "remote") || has_word(&lower, "anywhere") || has_word(&lower, "wfh")
-    {
-        if has_word(&lower, "no remote") || has_word(&lower, "not remote") {
-            WorkMode::Onsite
-        } else {
-            WorkMode::Remote
-        }
-    } else if [
-        "on-site",
-        "onsite",
-        "on site",
-        "in-office",
-        "in office",
-        "office-based",
-    ]
-    .iter()
-    .any(|word| has_word(&lower, word))
-    {
-        WorkMode::Onsite
-    } else {
-        WorkMode::Unknown
+    match guess::work_mode_in_words(text) {
+        guess::WorkMode::Onsite => WorkMode::Onsite,
+        guess::WorkMode::Hybrid => WorkMode::Hybrid,
+        guess::WorkMode::Remote => WorkMode::Remote,
+        guess::WorkMode::Unknown => WorkMode::Unknown,
     }
 }
 
 /// Employment type named in text ("full_time", "Full-Time", "Permanent", "Contractor").
 pub fn employment_type(text: &str) -> Option<EmploymentType> {
-    let lower: String = text
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
-    Some(match lower.as_str() {
-        "fulltime" | "permanent" | "regular" | "fulltimeemployee" | "employee" => {
-            EmploymentType::FullTime
-        }
-        "parttime" => EmploymentType::PartTime,
-        "contract" | "contractor" | "freelance" | "freelancer" | "contracttohire" => {
-            EmploymentType::Contract
-        }
-        "temporary" | "temp" | "seasonal" | "shortterm" | "fixedterm" => EmploymentType::Temporary,
-        "internship" | "intern" | "trainee" | "apprenticeship" | "werkstudent" => {
-            EmploymentType::Internship
-        }
-        "volunteer" => EmploymentType::Volunteer,
-        "" => return None,
-        _ => EmploymentType::Other,
-    })
+    guess::employment_of_label(text).map(employment_type_of)
+}
+
+/// The contract's employment type for one of [`jobscout_text::guess`]'s.
+pub fn employment_type_of(kind: guess::Employment) -> EmploymentType {
+    match kind {
+        guess::Employment::FullTime => EmploymentType::FullTime,
+        guess::Employment::PartTime => EmploymentType::PartTime,
+        guess::Employment::Contract => EmploymentType::Contract,
+        guess::Employment::Temporary => EmploymentType::Temporary,
+        guess::Employment::Internship => EmploymentType::Internship,
+        guess::Employment::Volunteer => EmploymentType::Volunteer,
+        guess::Employment::Other => EmploymentType::Other,
+    }
 }
 
 /// Repairs UTF-8 that was decoded as Latin-1 (`MecÃ¡nico` → `Mecánico`, including
@@ -98,9 +67,7 @@ pub fn fix_mojibake(text: &str) -> String {
 }
 
 /// Trims and collapses runs of whitespace into one space.
-pub fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use jobscout_text::whitespace::collapse_whitespace as squash;
 
 /// Splits a comma-separated list, trimming and dropping empty parts ("LATAM,  Canada").
 pub fn split_list(text: &str) -> Vec<String> {
