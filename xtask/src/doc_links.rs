@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 const QUOTED_ROOTS: &[&str] = &[
     "host/",
     "plugins/",
+    "text/",
     "migrations/",
     "docs/",
     "bench/",

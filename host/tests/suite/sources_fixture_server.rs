@@ -17,7 +17,7 @@ use std::time::Duration;
 use common::{TestApp, TestDb};
 use jobscout::pipeline::{run_scrape, Quiet, ScrapeRequest};
 use jobscout::plugins::{HostOptions, PluginHost};
-use plugins_support::{entry, repository_root, start_host_with_settings, wasm};
+use plugins_support::{entry, repository_root, start_host_with, start_host_with_settings, wasm};
 
 /// (plugin id, crate name, fixture file, real path served, content type, postings returned).
 const SOURCES: &[(&str, &str, &str, &str, &str, i64)] = &[
