@@ -87,7 +87,7 @@ async fn main() {
     let _ = (hits, misses);
     let (engine, _) = jobscout::plugins::engine::build(None).unwrap();
     jobscout::plugins::engine::start_epoch_ticker(&engine);
-    let egress = Arc::new(jobscout::plugins::egress::Egress::new(&[]).unwrap());
+    let egress = Arc::new(jobscout::net::Egress::new(&[]).unwrap());
     let runtime = jobscout::plugins::loader::Runtime::new(engine, None, egress).unwrap();
     let manifest = jobscout::plugins::manifest::parse(
         &format!("schema_version = 1\n{}", entry("echo", "source", &echo, "")),

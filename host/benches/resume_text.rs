@@ -64,7 +64,7 @@ async fn peak_memory(runtime: &Runtime, plugin: &LoadedPlugin, input: &Payload) 
 async fn load(dir: &Path, wasm: &Path) -> (Runtime, Arc<LoadedPlugin>) {
     let (engine, _) = jobscout::plugins::engine::build(None).unwrap();
     jobscout::plugins::engine::start_epoch_ticker(&engine);
-    let egress = Arc::new(jobscout::plugins::egress::Egress::new(&[]).unwrap());
+    let egress = Arc::new(jobscout::net::Egress::new(&[]).unwrap());
     let runtime = Runtime::new(engine, None, egress).unwrap();
     let manifest = jobscout::plugins::manifest::parse(
         &format!(

@@ -10,6 +10,7 @@ mod cli_plugin;
 mod cli_scrape;
 pub mod config;
 pub mod http;
+pub mod net;
 pub mod pipeline;
 pub mod plugins;
 pub mod scheduler;

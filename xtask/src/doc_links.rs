@@ -135,6 +135,10 @@ fn repository_path(quoted: &str) -> Option<String> {
     {
         return None;
     }
+    // Hidden folders (`plugins/python/.venv`) are made by builds, not committed.
+    if quoted.contains("/.") {
+        return None;
+    }
     let path = quoted.split(':').next().unwrap_or(quoted);
     let path = path.trim_end_matches('/');
     Some(path.to_string())

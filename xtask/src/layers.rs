@@ -18,6 +18,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
         "storage, plugins and other infrastructure",
         &["storage", "plugins", "auth", "telemetry"],
     ),
+    ("the outbound HTTP service", &["net"]),
     ("settings and shutdown", &["config", "shutdown"]),
 ];
 

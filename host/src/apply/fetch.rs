@@ -1,18 +1,18 @@
 //! The host's own fetches for the Apply Workspace: the job page behind a pasted
-//! URL, and the apply-link check of trust reports. Both go through the plugins'
-//! egress policy (`plugins::egress`): http(s) only, no loopback, private,
-//! link-local or metadata address after DNS (unless `JOBSCOUT_EGRESS_ALLOW_LOCAL`
-//! names it), every redirect re-checked, size and time caps.
+//! URL, and the apply-link check of trust reports. Both go through the one
+//! outbound service (`crate::net`, the same `Egress` as the plugins'): http(s)
+//! only, no loopback, private, link-local or metadata address after DNS (unless
+//! `JOBSCOUT_EGRESS_ALLOW_LOCAL` names it), every redirect re-checked, size and
+//! time caps, politeness per host shared with the plugins.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
 use super::{Error, Result};
 use crate::config::Settings;
-use crate::plugins::egress::{
-    Egress, FetchFailure, FetchRules, OutgoingRequest, DEFAULT_MAX_REDIRECTS,
-};
+use crate::net::{Egress, FetchFailure, FetchRules, OutgoingRequest, DEFAULT_MAX_REDIRECTS};
 use crate::storage::apply::trust_reports::LinkCheck;
 
 /// A fetched job page.
@@ -24,18 +24,19 @@ pub struct JobPage {
 }
 
 pub struct HostFetcher {
-    /// `None` when the HTTP client could not be built (reported on use).
-    egress: std::result::Result<Egress, String>,
+    /// The plugins' egress, shared (`Err` when the HTTP client could not start).
+    egress: std::result::Result<Arc<Egress>, String>,
     page_rules: FetchRules,
     link_rules: FetchRules,
 }
 
 impl HostFetcher {
-    pub fn from_settings(settings: &Settings) -> HostFetcher {
-        let egress = Egress::new(&settings.egress_allow_local).map_err(|error| {
-            tracing::error!("the Apply-Workspace HTTP client could not start: {error:#}");
-            format!("{error:#}")
-        });
+    /// Fetches through `egress` (the plugin host's: one client and one politeness
+    /// state for every outbound request) with the Apply-Workspace settings.
+    pub fn new(
+        egress: std::result::Result<Arc<Egress>, String>,
+        settings: &Settings,
+    ) -> HostFetcher {
         HostFetcher {
             egress,
             page_rules: FetchRules::host_level(
@@ -55,7 +56,7 @@ impl HostFetcher {
     }
 
     fn egress(&self) -> Result<&Egress> {
-        self.egress.as_ref().map_err(|reason| {
+        self.egress.as_deref().map_err(|reason| {
             Error::Unavailable(format!(
                 "Outbound HTTP is unavailable on this server ({reason})"
             ))
@@ -98,7 +99,7 @@ impl HostFetcher {
         })
     }
 
-    /// One GET of an apply link (reference §4.4): below 400 is valid; 401/403 is
+    /// One GET of an apply link (docs/processors.md, `trust`): below 400 is valid; 401/403 is
     /// valid but needs a login; anything else, too many redirects, a refused
     /// address or a network error is broken.
     pub async fn check_link(&self, url: &str) -> LinkCheck {

@@ -11,7 +11,7 @@ use wasmtime::component::Component;
 use super::inspect::{exported_world, ExportedWorld};
 use super::run::declaration;
 use super::CheckArgs;
-use crate::plugins::fixtures::FetchSetting;
+use crate::net::recording::FetchSetting;
 use crate::plugins::loader::{self, sha256_hex, Refusal};
 use crate::plugins::single;
 use crate::plugins::wit;

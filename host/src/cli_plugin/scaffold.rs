@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use super::{KindArg, NewArgs};
-use crate::plugins::egress::FetchedResponse;
-use crate::plugins::fixtures::{body_file_name, Recorder};
+use crate::net::recording::{body_file_name, Recorder};
+use crate::net::FetchedResponse;
 use crate::plugins::manifest::PluginId;
 
 const CARGO_TOML: &str = include_str!("templates/common/Cargo.toml.tmpl");

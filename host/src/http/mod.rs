@@ -86,7 +86,7 @@ impl AppState {
         let auth = Authenticator::from_settings(&settings);
         let rate_limits = rate_limit::RateLimits::from_settings(&settings);
         let known_users = user::KnownUsers::new(settings.user_refresh_interval);
-        let fetcher = Arc::new(crate::apply::HostFetcher::from_settings(&settings));
+        let fetcher = Arc::new(crate::apply::HostFetcher::new(plugins.egress(), &settings));
         Self {
             settings,
             db,

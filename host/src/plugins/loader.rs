@@ -12,12 +12,12 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::Engine;
 
 use super::call;
-use super::egress::{Egress, FetchMode, FetchRules};
-use super::fixtures::{FetchSetting, Recorded, Recorder};
 use super::manifest::{PluginDecl, PluginKind};
 use super::state::{CallState, PluginContext};
 use super::wit::{self, latest};
 use crate::config::SecretValues;
+use crate::net::recording::{FetchSetting, Recorded, Recorder};
+use crate::net::{Egress, FetchMode, FetchRules};
 
 /// The engine, the linker with every host import, and the shared egress.
 pub struct Runtime {
@@ -286,7 +286,7 @@ pub async fn finish(
             min_fetch_interval: decl.limits.min_fetch_interval,
             mode,
             any_public_host: false,
-            max_redirects: super::egress::DEFAULT_MAX_REDIRECTS,
+            max_redirects: crate::net::DEFAULT_MAX_REDIRECTS,
         },
         egress: runtime.egress.clone(),
     });

@@ -3,14 +3,12 @@
 //!
 //! - [`manifest`] parses plugins.toml; [`loader`] turns an entry into a ready plugin;
 //! - [`call`] runs one call in a fresh store; [`state`] is the host side of the imports;
-//! - [`egress`] is the policy every outbound fetch goes through;
+//! - every fetch a plugin makes goes through [`crate::net`], the egress policy;
 //! - [`registry`] and [`stats`] track states, counters and the circuit breaker;
 //! - [`reload`] swaps plugins atomically and watches the files.
 
 pub mod call;
-pub mod egress;
 pub mod engine;
-pub mod fixtures;
 pub mod limits;
 pub mod loader;
 pub mod manifest;
@@ -116,8 +114,9 @@ pub struct PluginHost {
     /// no cache directory. `Err` says why the engine could not be created.
     runtime: OnceLock<Result<Runtime, String>>,
     plugin_cache_dir: PathBuf,
-    egress_allow_local: Vec<String>,
-    egress_host_concurrency: u32,
+    /// The one outbound HTTP service: plugins' fetches and the host's own share
+    /// its client and per-host politeness. `Err` says why it could not start.
+    egress: Result<Arc<crate::net::Egress>, String>,
     plugins_file: PathBuf,
     /// Where declared secrets are found (environment, then `.env`).
     secret_values: crate::config::SecretValues,
@@ -159,8 +158,14 @@ impl PluginHost {
         let host = Arc::new(PluginHost {
             runtime: OnceLock::new(),
             plugin_cache_dir: settings.plugin_cache_dir.clone(),
-            egress_allow_local: settings.egress_allow_local.clone(),
-            egress_host_concurrency: settings.egress_host_concurrency,
+            egress: crate::net::Egress::new(&settings.egress_allow_local)
+                .map(|egress| {
+                    Arc::new(egress.with_host_concurrency(settings.egress_host_concurrency))
+                })
+                .map_err(|error| {
+                    tracing::error!("the outbound HTTP client could not start: {error:#}");
+                    format!("{error:#}")
+                }),
             plugins_file: settings.plugins_file.clone(),
             secret_values: settings.secret_values.clone(),
             options,
@@ -184,17 +189,19 @@ impl PluginHost {
         host
     }
 
-    /// The engine, linker and egress, created on first use.
+    /// The outbound HTTP service, for the host's own fetches too.
+    pub fn egress(&self) -> Result<Arc<crate::net::Egress>, String> {
+        self.egress.clone()
+    }
+
+    /// The engine and linker, created on first use.
     fn runtime(&self) -> Result<&Runtime, String> {
         self.runtime
             .get_or_init(|| {
                 engine::build(Some(&self.plugin_cache_dir))
                     .and_then(|(engine, cache)| {
                         engine::start_epoch_ticker(&engine);
-                        let egress = Arc::new(
-                            egress::Egress::new(&self.egress_allow_local)?
-                                .with_host_concurrency(self.egress_host_concurrency),
-                        );
+                        let egress = self.egress.clone().map_err(anyhow::Error::msg)?;
                         Runtime::new(engine, cache, egress)
                             .map(|runtime| runtime.with_secret_values(self.secret_values.clone()))
                     })

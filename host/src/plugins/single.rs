@@ -9,14 +9,14 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use super::loader::{self, Runtime};
 use super::manifest::PluginDecl;
 use super::registry::Slot;
-use super::{egress, engine, write, HostOptions, PluginHost};
+use super::{engine, write, HostOptions, PluginHost};
 
 /// The engine, linker and egress the way the server builds them, without a
 /// compile cache (one-off runs leave nothing behind).
 pub fn runtime(egress_allow_local: &[String]) -> anyhow::Result<Runtime> {
     let (engine, cache) = engine::build(None)?;
     engine::start_epoch_ticker(&engine);
-    let egress = Arc::new(egress::Egress::new(egress_allow_local)?);
+    let egress = Arc::new(crate::net::Egress::new(egress_allow_local)?);
     Runtime::new(engine, cache, egress)
 }
 
@@ -34,10 +34,9 @@ impl PluginHost {
         let mut slot = Slot::new(decl);
         slot.loaded = Some(Arc::new(loaded));
         let host = PluginHost {
+            egress: Ok(runtime.egress.clone()),
             runtime: OnceLock::from(Ok(runtime)),
             plugin_cache_dir: PathBuf::new(),
-            egress_allow_local: egress_allow_local.to_vec(),
-            egress_host_concurrency: super::egress::DEFAULT_HOST_CONCURRENCY,
             plugins_file: PathBuf::new(),
             // The author's CLI reads its secrets from the environment, as documented.
             secret_values: crate::config::SecretValues::process_environment(),

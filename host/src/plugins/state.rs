@@ -8,9 +8,9 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use super::egress::{Egress, FetchFailure, FetchRules, OutgoingRequest};
 use super::limits::PluginLimits;
 use super::wit::latest::{config, http, log, secrets, types};
+use crate::net::{Egress, FetchFailure, FetchRules, OutgoingRequest};
 
 /// Everything about a loaded plugin that its calls share.
 #[derive(Debug)]

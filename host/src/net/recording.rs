@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::egress::{FetchFailure, FetchedResponse};
+use super::{FetchFailure, FetchedResponse};
 
 /// The name of the index file inside a fixture directory.
 pub const INDEX_FILE: &str = "index.json";

@@ -1,212 +1,31 @@
-//! The egress policy behind the `http` import: every fetch a plugin makes goes
-//! through here. Declared hosts only, http(s) only, no loopback/private/
+//! The outbound HTTP service: every fetch a plugin makes (the `http` import) and
+//! the host's own fetches of user-given URLs (job pages, apply links) go through
+//! one [`Egress`]. Declared hosts only, http(s) only, no loopback/private/
 //! link-local/metadata address after DNS resolution (unless named in
 //! `JOBSCOUT_EGRESS_ALLOW_LOCAL`), every redirect hop re-checked, per-host
-//! politeness, size and time caps, and one shared client.
+//! politeness shared by every caller and bounded in memory (`gates.rs`), size and
+//! time caps, one client, and recording/replay of answers (`recording.rs`).
 
-use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+mod addresses;
+mod gates;
+mod host_pattern;
+pub mod recording;
+
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use tokio::sync::Semaphore;
 use url::Url;
 
-use super::fixtures::{Recorded, Recorder};
-use super::manifest::HostPattern;
+pub use addresses::{forbidden_reason, LocalAllowance};
+use addresses::{AddressRefused, PolicyResolver};
+use gates::{acquire, Gates};
+pub use host_pattern::HostPattern;
+use recording::{Recorded, Recorder};
 
 pub const USER_AGENT: &str = concat!("JobScout/", env!("CARGO_PKG_VERSION"), " (plugin runtime)");
 /// Redirects a plugin fetch follows.
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
-
-/// Why an address may not be reached, or `None` when it is public.
-pub fn forbidden_reason(address: IpAddr) -> Option<&'static str> {
-    match address {
-        IpAddr::V4(v4) => forbidden_v4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return forbidden_v4(v4);
-            }
-            let first = v6.segments()[0];
-            if v6.is_loopback() {
-                Some("loopback")
-            } else if v6.is_unspecified() {
-                Some("unspecified")
-            } else if v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254) {
-                Some("cloud metadata")
-            } else if first & 0xffc0 == 0xfe80 {
-                Some("link-local")
-            } else if first & 0xfe00 == 0xfc00 {
-                Some("private (unique local)")
-            } else if first & 0xff00 == 0xff00 {
-                Some("multicast")
-            } else if first == 0x2001 && v6.segments()[1] == 0x0db8 {
-                Some("documentation")
-            } else {
-                None
-            }
-        }
-    }
-}
-
-fn forbidden_v4(v4: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, _, _] = v4.octets();
-    if v4 == Ipv4Addr::new(169, 254, 169, 254) || v4 == Ipv4Addr::new(100, 100, 100, 200) {
-        Some("cloud metadata")
-    } else if v4.is_loopback() {
-        Some("loopback")
-    } else if v4.is_private() {
-        Some("private")
-    } else if v4.is_link_local() {
-        Some("link-local")
-    } else if a == 0 {
-        Some("unspecified")
-    } else if a == 100 && (64..128).contains(&b) {
-        Some("shared (carrier-grade NAT)")
-    } else if v4.is_broadcast() || v4.is_multicast() || a >= 240 {
-        Some("broadcast, multicast or reserved")
-    } else if v4.is_documentation() || (a == 198 && (b == 18 || b == 19)) || (a == 192 && b == 0) {
-        Some("documentation or benchmarking")
-    } else {
-        None
-    }
-}
-
-/// Local addresses or host names that tests and fixture servers may reach.
-#[derive(Debug, Clone, Default)]
-pub struct LocalAllowance {
-    /// (address or host name, port when the entry names one).
-    entries: Vec<(String, Option<u16>)>,
-}
-
-fn bare(host: &str) -> String {
-    host.trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase()
-}
-
-impl LocalAllowance {
-    /// Entries are `127.0.0.1`, `::1`, `fixtures.local`, or any of them with a
-    /// port (`127.0.0.1:8089`, `[::1]:8089`, `fixtures.local:8089`).
-    pub fn new(entries: &[String]) -> LocalAllowance {
-        let parse = |entry: &String| {
-            let entry = entry.trim().to_ascii_lowercase();
-            if let Ok(socket) = entry.parse::<SocketAddr>() {
-                return (socket.ip().to_string(), Some(socket.port()));
-            }
-            match entry.rsplit_once(':') {
-                Some((name, port)) if !name.contains(':') => match port.parse::<u16>() {
-                    Ok(port) => (name.to_string(), Some(port)),
-                    Err(_) => (entry.clone(), None),
-                },
-                _ => (bare(&entry), None),
-            }
-        };
-        LocalAllowance {
-            entries: entries.iter().map(parse).collect(),
-        }
-    }
-
-    fn matches(entry: &str, host: &str, address: Option<IpAddr>) -> bool {
-        entry == host
-            || address.is_some_and(|address| {
-                entry
-                    .parse::<IpAddr>()
-                    .is_ok_and(|allowed| allowed == address)
-            })
-    }
-
-    fn allows(&self, host: &str, address: IpAddr) -> bool {
-        let host = bare(host);
-        self.entries
-            .iter()
-            .any(|(entry, _)| Self::matches(entry, &host, Some(address)))
-    }
-
-    /// Port-qualified entries allow their host on that port only: checked with
-    /// the URL, since the resolver does not see ports.
-    pub fn check_port(&self, host: &str, port: u16) -> Result<(), String> {
-        let host = bare(host);
-        let literal = host.parse::<IpAddr>().ok();
-        let ports: Vec<Option<u16>> = self
-            .entries
-            .iter()
-            .filter(|(entry, _)| Self::matches(entry, &host, literal))
-            .map(|(_, port)| *port)
-            .collect();
-        if ports.is_empty()
-            || ports
-                .iter()
-                .any(|allowed| allowed.is_none_or(|allowed| allowed == port))
-        {
-            return Ok(());
-        }
-        let listed: Vec<String> = ports.iter().flatten().map(u16::to_string).collect();
-        Err(format!(
-            "JOBSCOUT_EGRESS_ALLOW_LOCAL allows {host} on port {} only, not {port}",
-            listed.join(", ")
-        ))
-    }
-
-    /// `Ok` when `address` (reached as `host`) is public or explicitly allowed.
-    pub fn check(&self, host: &str, address: IpAddr) -> Result<(), String> {
-        match forbidden_reason(address) {
-            None => Ok(()),
-            Some(_) if self.allows(host, address) => Ok(()),
-            Some(reason) => Err(format!(
-                "{host} resolves to {address}, a {reason} address; plugins may only reach public addresses"
-            )),
-        }
-    }
-}
-
-/// The resolver error that marks a refused address, found again in reqwest's error chain.
-#[derive(Debug)]
-struct AddressRefused(String);
-
-impl std::fmt::Display for AddressRefused {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for AddressRefused {}
-
-/// Resolves names and drops forbidden addresses, so that the check holds for the
-/// address actually connected to (no gap for DNS rebinding).
-struct PolicyResolver {
-    allowance: Arc<LocalAllowance>,
-}
-
-impl Resolve for PolicyResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let allowance = self.allowance.clone();
-        Box::pin(async move {
-            let host = name.as_str().to_string();
-            let resolved: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let mut refusal = None;
-            let allowed: Vec<SocketAddr> = resolved
-                .into_iter()
-                .filter(|address| match allowance.check(&host, address.ip()) {
-                    Ok(()) => true,
-                    Err(reason) => {
-                        refusal.get_or_insert(reason);
-                        false
-                    }
-                })
-                .collect();
-            if allowed.is_empty() {
-                let reason = refusal.unwrap_or_else(|| format!("{host} has no address"));
-                return Err(
-                    Box::new(AddressRefused(reason)) as Box<dyn std::error::Error + Send + Sync>
-                );
-            }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
-        })
-    }
-}
 
 /// A fetch the policy refused or that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,17 +54,6 @@ pub struct FetchedResponse {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub final_url: String,
-}
-
-/// A permit of `gate`, waiting at most `budget`.
-async fn acquire(
-    gate: &Arc<Semaphore>,
-    budget: Duration,
-) -> Result<tokio::sync::OwnedSemaphorePermit, FetchFailure> {
-    tokio::time::timeout(budget, gate.clone().acquire_owned())
-        .await
-        .map_err(|_| FetchFailure::Timeout)?
-        .map_err(|_| FetchFailure::Network("host gate closed".to_string()))
 }
 
 /// What one plugin may do; built from its plugins.toml entry. The host's own
@@ -321,28 +129,12 @@ pub enum FetchMode {
 /// Requests in flight to one host from any plugin, unless set otherwise.
 pub const DEFAULT_HOST_CONCURRENCY: u32 = 4;
 
-/// One plugin's share of one host: its own concurrency limit.
-struct PluginGate {
-    in_flight: Arc<Semaphore>,
-}
-
-/// One host as every plugin (and the host itself) sees it: a shared concurrency
-/// limit and the time of the last request started, so two plugins calling the same
-/// site together are as polite as one.
-struct HostGate {
-    in_flight: Arc<Semaphore>,
-    last_start: tokio::sync::Mutex<Option<Instant>>,
-}
-
 /// The shared HTTP client and per-host politeness state.
 pub struct Egress {
     client: reqwest::Client,
     allowance: Arc<LocalAllowance>,
-    /// Keyed by (plugin id, host): each plugin's own concurrency per host.
-    plugin_gates: Mutex<HashMap<(String, String), Arc<PluginGate>>>,
-    /// Keyed by host: politeness shared by every plugin.
-    host_gates: Mutex<HashMap<String, Arc<HostGate>>>,
-    host_concurrency: u32,
+    /// Per-host politeness shared by every caller, bounded in size.
+    gates: Gates,
 }
 
 impl std::fmt::Debug for Egress {
@@ -371,15 +163,13 @@ impl Egress {
         Ok(Egress {
             client,
             allowance,
-            plugin_gates: Mutex::new(HashMap::new()),
-            host_gates: Mutex::new(HashMap::new()),
-            host_concurrency: DEFAULT_HOST_CONCURRENCY,
+            gates: Gates::new(DEFAULT_HOST_CONCURRENCY),
         })
     }
 
     /// At most `limit` requests in flight to one host, summed over every plugin.
     pub fn with_host_concurrency(mut self, limit: u32) -> Egress {
-        self.host_concurrency = limit.max(1);
+        self.gates = Gates::new(limit);
         self
     }
 
@@ -428,33 +218,6 @@ impl Egress {
             })?;
         }
         Ok(())
-    }
-
-    fn gates(&self, rules: &FetchRules, host: &str) -> (Arc<PluginGate>, Arc<HostGate>) {
-        let plugin_gate = self
-            .plugin_gates
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry((rules.plugin_id.clone(), host.to_string()))
-            .or_insert_with(|| {
-                Arc::new(PluginGate {
-                    in_flight: Arc::new(Semaphore::new(rules.host_concurrency.max(1) as usize)),
-                })
-            })
-            .clone();
-        let host_gate = self
-            .host_gates
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry(host.to_string())
-            .or_insert_with(|| {
-                Arc::new(HostGate {
-                    in_flight: Arc::new(Semaphore::new(self.host_concurrency as usize)),
-                    last_start: tokio::sync::Mutex::new(None),
-                })
-            })
-            .clone();
-        (plugin_gate, host_gate)
     }
 
     /// Answers `request` under `rules` in the rules' fetch mode.
@@ -597,7 +360,12 @@ impl Egress {
         deadline: Instant,
     ) -> Result<reqwest::Response, FetchFailure> {
         let host = url.host_str().unwrap_or_default().to_string();
-        let (plugin_gate, host_gate) = self.gates(rules, &host);
+        let (plugin_gate, host_gate) = self.gates.for_host(
+            &rules.plugin_id,
+            rules.host_concurrency,
+            rules.min_fetch_interval,
+            &host,
+        );
         let remaining = |now: Instant| {
             deadline
                 .saturating_duration_since(now)
@@ -606,21 +374,11 @@ impl Egress {
         // The plugin's own share first, so one plugin cannot hold every host permit.
         let _plugin_permit = acquire(&plugin_gate.in_flight, remaining(Instant::now())).await?;
         let _host_permit = acquire(&host_gate.in_flight, remaining(Instant::now())).await?;
-        {
-            // Spacing is the caller's own interval since the last request any plugin
-            // started to this host.
-            let mut last_start = host_gate.last_start.lock().await;
-            if let Some(next_start) = last_start.map(|last| last + rules.min_fetch_interval) {
-                let now = Instant::now();
-                if next_start > now {
-                    if next_start >= deadline {
-                        return Err(FetchFailure::Timeout);
-                    }
-                    tokio::time::sleep(next_start - now).await;
-                }
-            }
-            *last_start = Some(Instant::now());
-        }
+        // Spacing is the caller's own interval since the last request any caller
+        // started to this host.
+        host_gate
+            .wait_turn(rules.min_fetch_interval, deadline)
+            .await?;
         let mut builder = self
             .client
             .request(method.clone(), url.clone())
@@ -726,34 +484,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn private_and_metadata_addresses_are_refused() {
-        for (text, reason) in [
-            ("127.0.0.1", "loopback"),
-            ("10.0.0.1", "private"),
-            ("172.16.5.4", "private"),
-            ("192.168.1.1", "private"),
-            ("169.254.169.254", "cloud metadata"),
-            ("169.254.1.1", "link-local"),
-            ("0.0.0.0", "unspecified"),
-            ("100.64.0.1", "shared (carrier-grade NAT)"),
-            ("::1", "loopback"),
-            ("fe80::1", "link-local"),
-            ("fd12::1", "private (unique local)"),
-            ("::ffff:10.0.0.1", "private"),
-            ("fd00:ec2::254", "cloud metadata"),
-        ] {
-            assert_eq!(
-                forbidden_reason(text.parse().unwrap()),
-                Some(reason),
-                "{text}"
-            );
-        }
-        for public in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
-            assert_eq!(forbidden_reason(public.parse().unwrap()), None, "{public}");
-        }
-    }
-
-    #[test]
     fn host_level_rules_allow_any_public_host_but_no_local_address() {
         let egress = Egress::new(&[]).unwrap();
         let rules = FetchRules::host_level("job page fetch", 1024, Duration::from_secs(5), 2);
@@ -781,52 +511,6 @@ mod tests {
             egress.check_url(&rules, &Url::parse("file:///etc/passwd").unwrap()),
             Err(FetchFailure::Denied(_))
         ));
-    }
-
-    #[test]
-    fn allowance_names_exact_addresses_or_hosts() {
-        let allowance =
-            LocalAllowance::new(&["127.0.0.1".to_string(), "fixtures.local".to_string()]);
-        assert!(allowance
-            .check("127.0.0.1", "127.0.0.1".parse().unwrap())
-            .is_ok());
-        assert!(allowance
-            .check("fixtures.local", "10.1.2.3".parse().unwrap())
-            .is_ok());
-        let refused = allowance
-            .check("10.0.0.1", "10.0.0.1".parse().unwrap())
-            .unwrap_err();
-        assert_eq!(refused, "10.0.0.1 resolves to 10.0.0.1, a private address; plugins may only reach public addresses");
-        assert!(allowance
-            .check("localhost", "::1".parse().unwrap())
-            .is_err());
-    }
-
-    #[test]
-    fn allowance_entries_may_name_a_port() {
-        let allowance = LocalAllowance::new(&[
-            "127.0.0.1:8089".to_string(),
-            "[::1]:9000".to_string(),
-            "fixtures.local:7000".to_string(),
-        ]);
-        assert!(allowance
-            .check("127.0.0.1", "127.0.0.1".parse().unwrap())
-            .is_ok());
-        assert!(allowance.check_port("127.0.0.1", 8089).is_ok());
-        assert_eq!(
-            allowance.check_port("127.0.0.1", 8090).unwrap_err(),
-            "JOBSCOUT_EGRESS_ALLOW_LOCAL allows 127.0.0.1 on port 8089 only, not 8090"
-        );
-        assert!(allowance.check("[::1]", "::1".parse().unwrap()).is_ok());
-        assert!(allowance.check_port("[::1]", 9000).is_ok());
-        assert!(allowance
-            .check("fixtures.local", "10.1.2.3".parse().unwrap())
-            .is_ok());
-        assert!(allowance.check_port("fixtures.local", 7001).is_err());
-        assert!(
-            allowance.check_port("example.com", 443).is_ok(),
-            "hosts not listed are not port-restricted"
-        );
     }
 
     #[tokio::test]
