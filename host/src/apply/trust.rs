@@ -1,4 +1,4 @@
-//! Trust reports (reference §4.4): the host gathers what the `trust` processor
+//! Trust reports (docs/processors.md, `trust`): the host gathers what the `trust` processor
 //! needs (the job target, the apply-link check, community counters, `now`),
 //! and applies the persistence rule: a report row is written on the first call
 //! or with `force`; later calls recompute with the cached link status and return
@@ -80,7 +80,7 @@ pub async fn report(
     Ok(report)
 }
 
-/// `extracted_json.apply_url`, else the job URL (reference §4.4).
+/// `extracted_json.apply_url`, else the job URL (docs/processors.md, `trust`).
 fn apply_link_of(target: &JobTarget) -> Option<String> {
     target
         .extracted_json

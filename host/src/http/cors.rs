@@ -1,4 +1,4 @@
-//! CORS exactly as the earlier backend answered it (reference §9): the configured
+//! CORS exactly as the earlier backend answered it: the configured
 //! origins, the always-allowed ones and any `chrome-extension://` origin get
 //! `Access-Control-Allow-Origin: <origin>` with credentials, on every response
 //! including errors. Standard preflights get 200 (or 400 for other origins); other

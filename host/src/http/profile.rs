@@ -1,4 +1,4 @@
-//! `/api/v1/profile`: the signed-in user's profile and resume versions (reference §1.5).
+//! `/api/v1/profile`: the signed-in user's profile and resume versions.
 //!
 //! Resume files are read by the `resume-text` processor (the same streamed, capped,
 //! content-sniffed upload as `/apply/resume/upload`), and every stored resume is

@@ -1,5 +1,5 @@
 //! `/api/v1/saved-searches`: a user's saved job searches and e-mail preferences
-//! (reference §1.6). The earlier routes failed on every write (JSONB quirk); these
+//!. The earlier routes failed on every write (JSONB quirk); these
 //! keep their paths, bodies and answers and work on both engines.
 
 use axum::extract::{Path, State};

@@ -1,4 +1,4 @@
-//! Dedupe (reference §3.5, extended to stored jobs): within a run, and against what
+//! Dedupe (the earlier backend's rule, extended to stored jobs): within a run, and against what
 //! is already stored, by source key, canonical URL, then a company+title fingerprint.
 //! Every duplicate still counts as a sighting of the job it duplicates.
 

@@ -1,4 +1,4 @@
-//! The earlier backend's run filters (reference §3.4 step 6): remote-only, location
+//! The earlier backend's run filters: remote-only, location
 //! and employment type. Each drop is counted under the filter that made it.
 
 use std::cell::OnceCell;

@@ -1,4 +1,4 @@
-//! The deterministic relevance score (reference §3.5): 0–100 with up to three reasons.
+//! The deterministic relevance score: 0–100 with up to three reasons.
 
 use chrono::{DateTime, Utc};
 

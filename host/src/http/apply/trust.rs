@@ -35,13 +35,13 @@ pub struct TrustQuery {
     pub refresh_apply_link: bool,
 }
 
-/// The trust report of the caller's job target (reference §4.4): scam, ghost,
+/// The trust report of the caller's job target (docs/processors.md, `trust`): scam, ghost,
 /// staleness, apply link, domain consistency, confidence, community, next steps.
 /// Stored on the first call or with `force`; otherwise recomputed and returned
 /// with the stored `trust_report_id` and `verified_at`.
 #[utoipa::path(post, path = "/api/v1/apply/job/{job_target_id}/trust", tag = "apply", security(("bearer" = [])),
     params(("job_target_id" = Uuid, Path), TrustQuery),
-    responses((status = 200, description = "the trust report: the fields of reference §4.4 (scam, ghost, staleness, apply link, domain, confidence, community, next steps) with trust_report_id, verified_at and apply_link_cached"),
+    responses((status = 200, description = "the trust report: its fields (scam, ghost, staleness, apply link, domain, confidence, community, next steps) with trust_report_id, verified_at and apply_link_cached"),
         (status = 404, description = "not found or not the caller's"), (status = 422),
         (status = 503, description = "the trust processor is unavailable")))]
 pub async fn trust_report(

@@ -1,5 +1,5 @@
 //! How much the report can know, per dimension, from the signals it was given
-//! (reference §4.4). A report built from a URL alone is mostly a guess, and the
+//! (docs/processors.md, `trust`). A report built from a URL alone is mostly a guess, and the
 //! final trust score is pulled toward 50 by the overall confidence.
 
 use serde::Serialize;

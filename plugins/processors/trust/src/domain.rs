@@ -1,4 +1,4 @@
-//! Domain consistency (reference §4.4): do the apply link and the job page
+//! Domain consistency (docs/processors.md, `trust`): do the apply link and the job page
 //! belong to the company whose website is on record? Starts at 100.
 //!
 //! The rule (hosts compared as in [`crate::hosts`]: case-insensitive, `www.`

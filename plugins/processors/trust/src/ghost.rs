@@ -1,4 +1,4 @@
-//! Ghost-job likelihood (reference §4.4): pipeline wording, vagueness, thin
+//! Ghost-job likelihood (docs/processors.md, `trust`): pipeline wording, vagueness, thin
 //! descriptions and age. Higher is worse, capped at 100; ≥40 is high, ≥15 medium.
 //!
 //! Unlike the earlier backend, the posting date is known (it never saw one), and

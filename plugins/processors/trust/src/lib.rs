@@ -1,6 +1,6 @@
 //! The `trust` processor: a trust report for one job posting (scam risk, ghost
 //! likelihood, staleness, apply link, domain consistency, community feedback),
-//! per docs/processors.md (`trust`) and reference §4.4. See README.md for the
+//! per docs/processors.md (`trust`). See README.md for the
 //! scoring rules and the earlier backend's mistakes fixed here.
 //!
 //! Input: `payload::structured` pairs; output: `payload::text` with the report

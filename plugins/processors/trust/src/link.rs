@@ -1,4 +1,4 @@
-//! The apply link (reference §4.4). The host fetched it (or reused a recent
+//! The apply link (docs/processors.md, `trust`). The host fetched it (or reused a recent
 //! check) under its egress policy; this module turns the result into a status,
 //! points for the raw score and human-readable warnings.
 

@@ -1,4 +1,4 @@
-//! What the applicant should do next (reference §4.4): at most seven steps,
+//! What the applicant should do next (docs/processors.md, `trust`): at most seven steps,
 //! most urgent first, no repeats, always ending with the tracking reminder.
 
 use crate::domain::DomainFindings;

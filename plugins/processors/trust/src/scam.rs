@@ -1,4 +1,4 @@
-//! Scam risk (reference §4.4): phrases, off-platform contact, free-mail
+//! Scam risk (docs/processors.md, `trust`): phrases, off-platform contact, free-mail
 //! addresses, requests for money and suspicious job links. Higher is worse,
 //! capped at 100; ≥50 is high, ≥20 medium.
 //!

@@ -1,4 +1,4 @@
-//! Staleness, 0–100 (reference §4.4): age, expiry and "position closed"
+//! Staleness, 0–100 (docs/processors.md, `trust`): age, expiry and "position closed"
 //! wording. The host now passes `posted_at`/`valid_through`, which the earlier
 //! backend never stored, so the age rules finally apply.
 
