@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod apply;
+mod codec;
 mod connection;
 mod database;
 mod job_filter;
