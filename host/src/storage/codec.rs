@@ -151,6 +151,14 @@ impl Id {
     fn from_postgres(id: Option<Uuid>) -> Self {
         Self(id)
     }
+
+    /// The id, or a decode error naming `column` when it is NULL or not a UUID.
+    pub fn required(self, column: &str) -> Result<Uuid, sqlx::Error> {
+        self.0.ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: column.to_string(),
+            source: "not a UUID".into(),
+        })
+    }
 }
 
 impl From<Uuid> for Id {
