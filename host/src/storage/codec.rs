@@ -43,6 +43,27 @@ pub(crate) fn now_sql(pool: &Pool) -> &'static str {
     }
 }
 
+/// A write transaction, begun as [`super::write`] begins one on each engine
+/// (SQLite: `BEGIN IMMEDIATE`, holding the write lock from the start).
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+}
+
+impl BeginWrite for sqlx::SqlitePool {
+    type Database = Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        super::write::begin_sqlite_write(self).await
+    }
+}
+
+impl BeginWrite for sqlx::PgPool {
+    type Database = Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// `ORDER BY` newest first: by `created_at`, then by insertion on SQLite (`rowid`),
 /// rows without a time last on PostgreSQL.
 pub(crate) fn newest_first(pool: &Pool) -> &'static str {
