@@ -284,6 +284,42 @@ impl From<&Option<Vec<String>>> for List {
 
 codec!(List, sqlite: Option<String>, postgres: Option<Vec<String>>);
 
+/// An INTEGER: 64-bit on SQLite, 32-bit on PostgreSQL (`SERIAL` and `INTEGER`
+/// columns), where a value beyond `i32` is written as `i32::MAX`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Int(pub Option<i64>);
+
+impl Int {
+    fn to_sqlite(self) -> Option<i64> {
+        self.0
+    }
+    fn from_sqlite(value: Option<i64>) -> Self {
+        Self(value)
+    }
+    fn to_postgres(self) -> Option<i32> {
+        self.0.map(|value| i32::try_from(value).unwrap_or(i32::MAX))
+    }
+    fn from_postgres(value: Option<i32>) -> Self {
+        Self(value.map(i64::from))
+    }
+
+    /// The value, or a decode error naming `column` when it is NULL.
+    pub fn required(self, column: &str) -> Result<i64, sqlx::Error> {
+        self.0.ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: column.to_string(),
+            source: "unexpected NULL".into(),
+        })
+    }
+}
+
+impl From<i64> for Int {
+    fn from(value: i64) -> Self {
+        Self(Some(value))
+    }
+}
+
+codec!(Int, sqlite: Option<i64>, postgres: Option<i32>);
+
 #[cfg(test)]
 mod tests {
     use super::*;
