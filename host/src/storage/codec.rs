@@ -282,6 +282,12 @@ impl From<&Option<Vec<String>>> for List {
     }
 }
 
+impl From<&[String]> for List {
+    fn from(items: &[String]) -> Self {
+        Self(Some(items.to_vec()))
+    }
+}
+
 codec!(List, sqlite: Option<String>, postgres: Option<Vec<String>>);
 
 /// An INTEGER: 64-bit on SQLite, 32-bit on PostgreSQL (`SERIAL` and `INTEGER`
@@ -319,6 +325,27 @@ impl From<i64> for Int {
 }
 
 codec!(Int, sqlite: Option<i64>, postgres: Option<i32>);
+
+/// A REAL: 64-bit on SQLite, 32-bit (`real`) on PostgreSQL.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Real(pub Option<f64>);
+
+impl Real {
+    fn to_sqlite(self) -> Option<f64> {
+        self.0
+    }
+    fn from_sqlite(value: Option<f64>) -> Self {
+        Self(value)
+    }
+    fn to_postgres(self) -> Option<f32> {
+        self.0.map(|value| value as f32)
+    }
+    fn from_postgres(value: Option<f32>) -> Self {
+        Self(value.map(f64::from))
+    }
+}
+
+codec!(Real, sqlite: Option<f64>, postgres: Option<f32>);
 
 #[cfg(test)]
 mod tests {

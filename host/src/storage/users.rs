@@ -1,17 +1,11 @@
 //! The `users` table: one row per Supabase user, created on their first
 //! authenticated call, with the plan and e-mail preferences.
 
-use chrono::{SecondsFormat, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::codec::{now_sql, on_pool, BeginWrite as _, Id, Json};
 use super::Pool;
-
-/// SQLite timestamps of these tables keep milliseconds, as the column defaults do.
-pub(crate) fn now_text() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 /// Creates the user or refreshes their e-mail. An e-mail held by another user id
 /// (an account deleted and signed up again in Supabase) moves to this one: the
