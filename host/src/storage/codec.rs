@@ -87,17 +87,25 @@ impl<T> Column for T where
 /// A row of either engine; a struct's `FromRow` is written once over it.
 pub(crate) trait StoredRow: sqlx::Row {
     fn read<T: Column>(&self, name: &str) -> Result<T, sqlx::Error>;
+    /// Whether the query selected a column of this name.
+    fn has_column(&self, name: &str) -> bool;
 }
 
 impl StoredRow for sqlx::sqlite::SqliteRow {
     fn read<T: Column>(&self, name: &str) -> Result<T, sqlx::Error> {
         self.try_get(name)
     }
+    fn has_column(&self, name: &str) -> bool {
+        self.try_get_raw(name).is_ok()
+    }
 }
 
 impl StoredRow for sqlx::postgres::PgRow {
     fn read<T: Column>(&self, name: &str) -> Result<T, sqlx::Error> {
         self.try_get(name)
+    }
+    fn has_column(&self, name: &str) -> bool {
+        self.try_get_raw(name).is_ok()
     }
 }
 
