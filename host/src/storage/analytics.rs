@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{format_timestamp, Pool};
+use super::codec::{on_pool, Id, Json, Time};
+use super::Pool;
 
 #[derive(Debug, Clone, Default)]
 pub struct AnalyticsEvent {
@@ -16,54 +17,29 @@ pub struct AnalyticsEvent {
 }
 
 pub async fn insert_event(pool: &Pool, event: &AnalyticsEvent) -> Result<(), sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => {
-            sqlx::query(
-                "INSERT INTO analytics_events (event_name, user_id, distinct_id, path, client_ts, properties) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&event.event_name)
-            .bind(event.user_id.map(|id| id.to_string()))
-            .bind(&event.distinct_id)
-            .bind(&event.path)
-            .bind(event.client_ts.as_ref().map(format_timestamp))
-            .bind(event.properties.as_ref().map(Value::to_string))
-            .execute(pool)
-            .await?;
-        }
-        Pool::Postgres(pool) => {
-            sqlx::query(
-                "INSERT INTO analytics_events (event_name, user_id, distinct_id, path, client_ts, properties) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&event.event_name)
-            .bind(event.user_id)
-            .bind(&event.distinct_id)
-            .bind(&event.path)
-            .bind(event.client_ts)
-            .bind(event.properties.clone().map(sqlx::types::Json))
-            .execute(pool)
-            .await?;
-        }
-    }
+    on_pool!(pool, pool => {
+        sqlx::query(
+            "INSERT INTO analytics_events (event_name, user_id, distinct_id, path, client_ts, properties) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&event.event_name)
+        .bind(Id::from(event.user_id))
+        .bind(&event.distinct_id)
+        .bind(&event.path)
+        .bind(Time(event.client_ts))
+        .bind(Json::from(&event.properties))
+        .execute(pool)
+        .await?;
+    });
     Ok(())
 }
 
 /// How many events are stored under `event_name` (tests and KPIs).
 pub async fn count_events(pool: &Pool, event_name: &str) -> Result<i64, sqlx::Error> {
-    let (count,): (i64,) = match pool {
-        Pool::Sqlite(pool) => {
-            sqlx::query_as("SELECT COUNT(*) FROM analytics_events WHERE event_name = ?")
-                .bind(event_name)
-                .fetch_one(pool)
-                .await?
-        }
-        Pool::Postgres(pool) => {
-            sqlx::query_as("SELECT COUNT(*) FROM analytics_events WHERE event_name = $1")
-                .bind(event_name)
-                .fetch_one(pool)
-                .await?
-        }
-    };
-    Ok(count)
+    on_pool!(pool, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM analytics_events WHERE event_name = $1")
+            .bind(event_name)
+            .fetch_one(pool)
+            .await
+    })
 }

@@ -5,12 +5,16 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use sqlx::Row as _;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
+use sqlx::{Decode, Type, ValueRef as _};
 
+use super::codec::{on_pool, StoredRow, Time};
 use super::job_filter::{fts_query, push_filters, SearchPlan};
 pub use super::job_filter::{search_words, JobFilter};
 use super::sql::{bind_postgres, bind_sqlite, Bind, SqlBuilder};
-use super::{format_timestamp, parse_timestamp, Engine, Pool};
+use super::{Engine, Pool};
 
 /// One stored job with every column the API and the pipeline use.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -164,19 +168,14 @@ pub async fn page_jobs(
         .bind(Bind::Int(offset));
     match pool {
         Pool::Sqlite(pool) => {
-            let rows = bind_sqlite(
-                sqlx::query_as::<_, SqliteJob>(&rows_sql.sql),
-                &rows_sql.binds,
-            )
-            .fetch_all(pool)
-            .await?;
-            Ok(rows.into_iter().map(|row| row.0).collect())
+            bind_sqlite(sqlx::query_as(&rows_sql.sql), &rows_sql.binds)
+                .fetch_all(pool)
+                .await
         }
         Pool::Postgres(pool) => {
-            let rows = bind_postgres(sqlx::query_as::<_, PgJob>(&rows_sql.sql), &rows_sql.binds)
+            bind_postgres(sqlx::query_as(&rows_sql.sql), &rows_sql.binds)
                 .fetch_all(pool)
-                .await?;
-            Ok(rows.into_iter().map(|row| row.0).collect())
+                .await
         }
     }
 }
@@ -293,26 +292,10 @@ pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Er
 
 /// One job with its full description, or `None`.
 pub async fn get_job(pool: &Pool, job_id: &str) -> Result<Option<JobRecord>, sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => {
-            let sql =
-                format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = ?");
-            let row = sqlx::query_as::<_, SqliteJob>(&sql)
-                .bind(job_id)
-                .fetch_optional(pool)
-                .await?;
-            Ok(row.map(|row| row.0))
-        }
-        Pool::Postgres(pool) => {
-            let sql =
-                format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = $1");
-            let row = sqlx::query_as::<_, PgJob>(&sql)
-                .bind(job_id)
-                .fetch_optional(pool)
-                .await?;
-            Ok(row.map(|row| row.0))
-        }
-    }
+    let sql = format!("SELECT {LIST_COLUMNS}{DETAIL_EXTRA_COLUMNS} FROM jobs WHERE job_id = $1");
+    on_pool!(pool, pool => {
+        sqlx::query_as(&sql).bind(job_id).fetch_optional(pool).await
+    })
 }
 
 /// The catalogue figures of `GET /admin/stats`.
@@ -328,188 +311,55 @@ pub async fn catalogue_stats(pool: &Pool) -> Result<CatalogueStats, sqlx::Error>
     let now = Utc::now();
     let day_ago = now - Duration::hours(24);
     let week_ago = now - Duration::days(7);
-    match pool {
-        Pool::Sqlite(pool) => {
-            let (total, last_24h, last_7d): (i64, i64, i64) = sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM jobs), \
-                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= ?), \
-                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= ?)",
-            )
-            .bind(format_timestamp(&day_ago))
-            .bind(format_timestamp(&week_ago))
-            .fetch_one(pool)
-            .await?;
-            let sources: Vec<(String, i64)> =
-                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source")
-                    .fetch_all(pool)
-                    .await?;
-            Ok(CatalogueStats {
-                total_jobs: total,
-                jobs_last_24h: last_24h,
-                jobs_last_7d: last_7d,
-                sources: sources.into_iter().collect(),
-            })
-        }
-        Pool::Postgres(pool) => {
-            let (total, last_24h, last_7d): (i64, i64, i64) = sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM jobs), \
-                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= $1), \
-                 (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= $2)",
-            )
-            .bind(day_ago)
-            .bind(week_ago)
-            .fetch_one(pool)
-            .await?;
-            let sources: Vec<(String, i64)> =
-                sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source")
-                    .fetch_all(pool)
-                    .await?;
-            Ok(CatalogueStats {
-                total_jobs: total,
-                jobs_last_24h: last_24h,
-                jobs_last_7d: last_7d,
-                sources: sources.into_iter().collect(),
-            })
-        }
-    }
+    let (total, last_24h, last_7d, sources) = on_pool!(pool, pool => {
+        let (total, last_24h, last_7d): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM jobs), \
+             (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= $1), \
+             (SELECT COUNT(*) FROM jobs WHERE first_seen_at >= $2)",
+        )
+        .bind(Time(Some(day_ago)))
+        .bind(Time(Some(week_ago)))
+        .fetch_one(pool)
+        .await?;
+        let sources: Vec<(String, i64)> =
+            sqlx::query_as("SELECT source, COUNT(*) FROM jobs GROUP BY source")
+                .fetch_all(pool)
+                .await?;
+        (total, last_24h, last_7d, sources)
+    });
+    Ok(CatalogueStats {
+        total_jobs: total,
+        jobs_last_24h: last_24h,
+        jobs_last_7d: last_7d,
+        sources: sources.into_iter().collect(),
+    })
 }
 
 pub use super::upsert::upsert_jobs;
-
-/// A job decoded from a SQLite row (JSON-text arrays, ISO-text timestamps).
-struct SqliteJob(JobRecord);
-
-/// A job decoded from a PostgreSQL row (`TEXT[]`, `TIMESTAMPTZ`, `REAL`).
-struct PgJob(JobRecord);
 
 fn empty_to_none(value: Option<String>) -> Option<String> {
     value.filter(|text| !text.is_empty())
 }
 
-fn json_list(value: Option<String>) -> Vec<String> {
-    value
-        .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(&text).ok())
-        .map(|items| {
-            items
-                .into_iter()
-                .filter_map(|item| match item {
-                    serde_json::Value::String(text) => Some(text),
-                    serde_json::Value::Null => None,
-                    other => Some(other.to_string()),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A REAL column of a SQLite row. SQLite does not enforce column types, and the
-/// earlier backend sometimes wrote empty text, which reads as no value.
-fn sqlite_real(row: &sqlx::sqlite::SqliteRow, name: &str) -> Option<f64> {
-    match row.try_get::<Option<f64>, _>(name) {
-        Ok(value) => value,
-        Err(_) => row
-            .try_get::<Option<String>, _>(name)
-            .ok()
-            .flatten()
-            .and_then(|text| text.trim().parse().ok()),
-    }
-}
-
-/// REAL columns come back as `f32` from PostgreSQL; going through their shortest
-/// decimal form keeps 72.3 from turning into 72.30000305175781.
-fn real_to_f64(value: Option<f32>) -> Option<f64> {
-    value.and_then(|number| number.to_string().parse().ok())
-}
-
-impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteJob {
-    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
-        let text = |name: &str| -> Result<Option<String>, sqlx::Error> {
-            row.try_get::<Option<String>, _>(name)
-        };
+impl<R: StoredRow> sqlx::FromRow<'_, R> for JobRecord {
+    fn from_row(row: &R) -> Result<Self, sqlx::Error> {
+        let text = |name: &str| -> Result<Option<String>, sqlx::Error> { row.read(name) };
+        let list =
+            |name: &str| -> Result<Vec<String>, sqlx::Error> { Ok(row.read::<JobList>(name)?.0) };
+        let real =
+            |name: &str| -> Result<Option<f64>, sqlx::Error> { Ok(row.read::<JobReal>(name)?.0) };
         let time = |name: &str| -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-            Ok(text(name)?.as_deref().and_then(parse_timestamp))
+            Ok(row.read::<Time>(name)?.0)
         };
-        let has_detail = row.try_get_raw("description_text").is_ok();
-        Ok(SqliteJob(JobRecord {
-            job_id: row.try_get("job_id")?,
+        let has_detail = row.has_column("description_text");
+        Ok(JobRecord {
+            job_id: row.read("job_id")?,
             provider_id: empty_to_none(text("provider_id")?),
-            source: row.try_get("source")?,
+            source: row.read("source")?,
             source_url: empty_to_none(text("source_url")?),
-            title: row.try_get("title")?,
+            title: row.read("title")?,
             title_normalized: empty_to_none(text("title_normalized")?),
-            company: row.try_get("company")?,
-            company_normalized: empty_to_none(text("company_normalized")?),
-            location_raw: empty_to_none(text("location_raw")?),
-            country: empty_to_none(text("country")?),
-            city: empty_to_none(text("city")?),
-            remote_type: empty_to_none(text("remote_type")?),
-            employment_types: json_list(text("employment_types")?),
-            salary_min: sqlite_real(row, "salary_min"),
-            salary_max: sqlite_real(row, "salary_max"),
-            salary_currency: empty_to_none(text("salary_currency")?),
-            salary_period: None,
-            salary_annual_min: None,
-            salary_annual_max: None,
-            job_url: empty_to_none(text("job_url")?),
-            job_url_canonical: empty_to_none(text("job_url_canonical")?),
-            apply_url: empty_to_none(text("apply_url")?),
-            description_text: if has_detail {
-                text("description_text")?
-            } else {
-                None
-            },
-            emails: if has_detail {
-                json_list(text("emails")?)
-            } else {
-                Vec::new()
-            },
-            company_website: empty_to_none(text("company_website")?),
-            linkedin_url: empty_to_none(text("linkedin_url")?),
-            tags: json_list(text("tags")?),
-            posted_at: time("posted_at")?,
-            expires_at: time("expires_at")?,
-            first_seen_at: time("first_seen_at")?,
-            last_seen_at: time("last_seen_at")?,
-            relevance_score: sqlite_real(row, "relevance_score"),
-            relevance_reasons: empty_to_none(text("relevance_reasons")?),
-            ai_score: sqlite_real(row, "ai_score"),
-            ai_reasons: empty_to_none(text("ai_reasons")?),
-            ai_seniority: empty_to_none(text("ai_seniority")?),
-            ai_summary: empty_to_none(text("ai_summary")?),
-            ai_requirements: empty_to_none(text("ai_requirements")?),
-            ai_tech_stack: empty_to_none(text("ai_tech_stack")?),
-            ai_company_summary: if has_detail {
-                empty_to_none(text("ai_company_summary")?)
-            } else {
-                None
-            },
-            ai_flags: json_list(text("ai_flags")?),
-        }))
-    }
-}
-
-impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
-    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        let text = |name: &str| -> Result<Option<String>, sqlx::Error> {
-            row.try_get::<Option<String>, _>(name)
-        };
-        let list = |name: &str| -> Result<Vec<String>, sqlx::Error> {
-            Ok(row
-                .try_get::<Option<Vec<String>>, _>(name)?
-                .unwrap_or_default())
-        };
-        let real = |name: &str| -> Result<Option<f64>, sqlx::Error> {
-            Ok(real_to_f64(row.try_get(name)?))
-        };
-        let has_detail = row.try_get_raw("description_text").is_ok();
-        Ok(PgJob(JobRecord {
-            job_id: row.try_get("job_id")?,
-            provider_id: empty_to_none(text("provider_id")?),
-            source: row.try_get("source")?,
-            source_url: empty_to_none(text("source_url")?),
-            title: row.try_get("title")?,
-            title_normalized: empty_to_none(text("title_normalized")?),
-            company: row.try_get("company")?,
+            company: row.read("company")?,
             company_normalized: empty_to_none(text("company_normalized")?),
             location_raw: empty_to_none(text("location_raw")?),
             country: empty_to_none(text("country")?),
@@ -538,10 +388,10 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
             company_website: empty_to_none(text("company_website")?),
             linkedin_url: empty_to_none(text("linkedin_url")?),
             tags: list("tags")?,
-            posted_at: row.try_get("posted_at")?,
-            expires_at: row.try_get("expires_at")?,
-            first_seen_at: row.try_get("first_seen_at")?,
-            last_seen_at: row.try_get("last_seen_at")?,
+            posted_at: time("posted_at")?,
+            expires_at: time("expires_at")?,
+            first_seen_at: time("first_seen_at")?,
+            last_seen_at: time("last_seen_at")?,
             relevance_score: real("relevance_score")?,
             relevance_reasons: empty_to_none(text("relevance_reasons")?),
             ai_score: real("ai_score")?,
@@ -556,8 +406,122 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgJob {
                 None
             },
             ai_flags: list("ai_flags")?,
-        }))
+        })
     }
+}
+
+/// A list column of `jobs`: `TEXT[]` on PostgreSQL; on SQLite JSON text in any of
+/// the earlier shapes (non-string items as their JSON, nulls dropped, anything
+/// unreadable as empty).
+struct JobList(Vec<String>);
+
+impl Type<Sqlite> for JobList {
+    fn type_info() -> SqliteTypeInfo {
+        <String as Type<Sqlite>>::type_info()
+    }
+    fn compatible(ty: &SqliteTypeInfo) -> bool {
+        <String as Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl Decode<'_, Sqlite> for JobList {
+    fn decode(value: SqliteValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(Self(json_list(<Option<String> as Decode<Sqlite>>::decode(
+            value,
+        )?)))
+    }
+}
+
+impl Type<Postgres> for JobList {
+    fn type_info() -> PgTypeInfo {
+        <Vec<String> as Type<Postgres>>::type_info()
+    }
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <Vec<String> as Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl Decode<'_, Postgres> for JobList {
+    fn decode(value: PgValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(Self(
+            <Option<Vec<String>> as Decode<Postgres>>::decode(value)?.unwrap_or_default(),
+        ))
+    }
+}
+
+fn json_list(value: Option<String>) -> Vec<String> {
+    value
+        .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(&text).ok())
+        .map(|items| {
+            items
+                .into_iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::String(text) => Some(text),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A REAL column of `jobs`. SQLite does not enforce column types, and the earlier
+/// backend sometimes wrote empty text, which reads as no value (any other value
+/// that is neither a number nor text too). PostgreSQL returns `f32`, read through
+/// its shortest decimal form.
+struct JobReal(Option<f64>);
+
+impl Type<Sqlite> for JobReal {
+    fn type_info() -> SqliteTypeInfo {
+        <f64 as Type<Sqlite>>::type_info()
+    }
+    fn compatible(_: &SqliteTypeInfo) -> bool {
+        true
+    }
+}
+
+impl Decode<'_, Sqlite> for JobReal {
+    fn decode(value: SqliteValueRef<'_>) -> Result<Self, BoxDynError> {
+        if value.is_null() {
+            return Ok(Self(None));
+        }
+        let stored = value.type_info().into_owned();
+        if <f64 as Type<Sqlite>>::compatible(&stored) {
+            return Ok(Self(Some(<f64 as Decode<Sqlite>>::decode(value)?)));
+        }
+        if <String as Type<Sqlite>>::compatible(&stored) {
+            return Ok(Self(
+                <String as Decode<Sqlite>>::decode(value)?
+                    .trim()
+                    .parse()
+                    .ok(),
+            ));
+        }
+        Ok(Self(None))
+    }
+}
+
+impl Type<Postgres> for JobReal {
+    fn type_info() -> PgTypeInfo {
+        <f32 as Type<Postgres>>::type_info()
+    }
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <f32 as Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl Decode<'_, Postgres> for JobReal {
+    fn decode(value: PgValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(Self(real_to_f64(
+            <Option<f32> as Decode<Postgres>>::decode(value)?,
+        )))
+    }
+}
+
+/// REAL columns come back as `f32` from PostgreSQL; going through their shortest
+/// decimal form keeps 72.3 from turning into 72.30000305175781.
+fn real_to_f64(value: Option<f32>) -> Option<f64> {
+    value.and_then(|number| number.to_string().parse().ok())
 }
 
 #[cfg(test)]

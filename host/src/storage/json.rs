@@ -7,9 +7,7 @@
 //! so every number an `f64` holds reads back exactly; a number beyond the `f64`
 //! range is returned as a string of its digits instead of failing the whole row.
 
-use serde_json::value::RawValue;
 use serde_json::Value;
-use sqlx::Row as _;
 
 /// Parses stored JSON text. Numbers beyond the `f64` range become strings of their
 /// digits; text that is not JSON at all is `None` (and logged).
@@ -75,25 +73,6 @@ fn quote_unreadable_numbers(text: &str) -> String {
         output.push(character);
     }
     output
-}
-
-/// A JSON-text column (SQLite).
-pub fn sqlite_json(
-    row: &sqlx::sqlite::SqliteRow,
-    name: &str,
-) -> Result<Option<Value>, sqlx::Error> {
-    Ok(row
-        .try_get::<Option<String>, _>(name)?
-        .as_deref()
-        .and_then(parse_stored))
-}
-
-/// A JSONB column (PostgreSQL), read as raw text first so that a number serde_json
-/// cannot hold does not fail the row.
-pub fn pg_json(row: &sqlx::postgres::PgRow, name: &str) -> Result<Option<Value>, sqlx::Error> {
-    Ok(row
-        .try_get::<Option<sqlx::types::Json<Box<RawValue>>>, _>(name)?
-        .and_then(|raw| parse_stored(raw.0.get())))
 }
 
 #[cfg(test)]

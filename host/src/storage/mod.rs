@@ -1,12 +1,14 @@
 //! Storage through sqlx on two engines: embedded SQLite (the default) and PostgreSQL.
 //!
-//! Queries are runtime-checked and written once per engine where their SQL differs
-//! (arrays, timestamps, full-text search); every query is tested on both engines.
+//! Queries are runtime-checked and written once for both engines (`codec.rs`), per
+//! engine only where their SQL differs (full-text search, upsert syntax); every
+//! query is tested on both engines.
 //! [`Database`] owns the connection state: start-up never waits for it, handlers get
 //! a 503 while it is down, and a background task keeps reconnecting.
 
 pub mod analytics;
 pub mod apply;
+mod codec;
 mod connection;
 mod database;
 mod job_filter;

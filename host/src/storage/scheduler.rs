@@ -3,7 +3,8 @@
 
 use sqlx::pool::PoolConnection;
 
-use super::{format_timestamp, Pool};
+use super::codec::{on_pool, Time};
+use super::Pool;
 
 /// `pg_try_advisory_lock` key, as the earlier backend used it.
 const LOCK_NAME: &str = "jobscout_scheduled_scrape";
@@ -11,37 +12,26 @@ const LOCK_NAME: &str = "jobscout_scheduled_scrape";
 /// Marks `slot` as taken; true only for the one caller that took it.
 pub async fn claim_slot(pool: &Pool, slot: u64) -> Result<bool, sqlx::Error> {
     let now = chrono::Utc::now();
-    let affected = match pool {
-        Pool::Sqlite(pool) => sqlx::query("INSERT INTO scheduler_slots (slot, claimed_at) VALUES (?, ?) ON CONFLICT (slot) DO NOTHING")
-            .bind(slot as i64)
-            .bind(format_timestamp(&now))
-            .execute(pool)
-            .await?
-            .rows_affected(),
-        Pool::Postgres(pool) => sqlx::query("INSERT INTO scheduler_slots (slot, claimed_at) VALUES ($1, $2) ON CONFLICT (slot) DO NOTHING")
-            .bind(slot as i64)
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    };
+    let affected = on_pool!(pool, pool => {
+        sqlx::query(
+            "INSERT INTO scheduler_slots (slot, claimed_at) VALUES ($1, $2) ON CONFLICT (slot) DO NOTHING",
+        )
+        .bind(slot as i64)
+        .bind(Time(Some(now)))
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
     Ok(affected == 1)
 }
 
 /// Slots claimed so far, oldest first (tests and diagnostics).
 pub async fn claimed_slots(pool: &Pool) -> Result<Vec<i64>, sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT slot FROM scheduler_slots ORDER BY slot")
-                .fetch_all(pool)
-                .await
-        }
-        Pool::Postgres(pool) => {
-            sqlx::query_scalar("SELECT slot FROM scheduler_slots ORDER BY slot")
-                .fetch_all(pool)
-                .await
-        }
-    }
+    on_pool!(pool, pool => {
+        sqlx::query_scalar("SELECT slot FROM scheduler_slots ORDER BY slot")
+            .fetch_all(pool)
+            .await
+    })
 }
 
 /// The scheduler lock, released by [`SchedulerLock::release`].

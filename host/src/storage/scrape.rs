@@ -7,11 +7,10 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::Row as _;
 
-use super::sql::{Bind, SqlBuilder};
+use super::codec::{on_pool, BeginWrite as _, Int, Json, List, StoredRow, Time};
 use super::write::{begin_sqlite_write, retry_conflicts};
-use super::{format_timestamp, parse_timestamp, Pool};
+use super::{format_timestamp, Engine, Pool};
 
 /// The identity columns of a stored job, as dedupe compares them
 /// (read here, compared in `pipeline::dedupe`).
@@ -58,55 +57,30 @@ pub struct RunTotals {
 
 /// Inserts a `running` run and returns its id.
 pub async fn start_run(pool: &Pool, criteria: &Value) -> Result<i64, sqlx::Error> {
-    let now = Utc::now();
-    match pool {
-        Pool::Sqlite(pool) => {
-            let row = sqlx::query(
-                "INSERT INTO runs (started_at, status, heartbeat_at, criteria, jobs_collected, jobs_new, jobs_updated, \
-                 jobs_filtered, errors) VALUES (?, 'running', ?, ?, 0, 0, 0, 0, 0) RETURNING run_id",
-            )
-            .bind(format_timestamp(&now))
-            .bind(format_timestamp(&now))
-            .bind(criteria.to_string())
-            .fetch_one(pool)
-            .await?;
-            row.try_get("run_id")
-        }
-        Pool::Postgres(pool) => {
-            let row = sqlx::query(
-                "INSERT INTO runs (started_at, status, heartbeat_at, criteria, jobs_collected, jobs_new, jobs_updated, \
-                 jobs_filtered, errors) VALUES ($1, 'running', $1, $2, 0, 0, 0, 0, 0) RETURNING run_id",
-            )
-            .bind(now)
-            .bind(sqlx::types::Json(criteria))
-            .fetch_one(pool)
-            .await?;
-            Ok(i64::from(row.try_get::<i32, _>("run_id")?))
-        }
-    }
+    let now = Time(Some(Utc::now()));
+    let run_id: Int = on_pool!(pool, pool => {
+        sqlx::query_scalar(
+            "INSERT INTO runs (started_at, status, heartbeat_at, criteria, jobs_collected, jobs_new, jobs_updated, \
+             jobs_filtered, errors) VALUES ($1, 'running', $1, $2, 0, 0, 0, 0, 0) RETURNING run_id",
+        )
+        .bind(now)
+        .bind(Json::from(criteria))
+        .fetch_one(pool)
+        .await?
+    });
+    run_id.required("run_id")
 }
 
 /// Marks a running run as alive, so that it is not taken for a crashed one.
 pub async fn heartbeat(pool: &Pool, run_id: i64) -> Result<(), sqlx::Error> {
-    let now = Utc::now();
-    match pool {
-        Pool::Sqlite(pool) => {
-            sqlx::query("UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'")
-                .bind(format_timestamp(&now))
-                .bind(run_id)
-                .execute(pool)
-                .await?;
-        }
-        Pool::Postgres(pool) => {
-            sqlx::query(
-                "UPDATE runs SET heartbeat_at = $1 WHERE run_id = $2 AND status = 'running'",
-            )
+    let now = Time(Some(Utc::now()));
+    on_pool!(pool, pool => {
+        sqlx::query("UPDATE runs SET heartbeat_at = $1 WHERE run_id = $2 AND status = 'running'")
             .bind(now)
-            .bind(run_id as i32)
+            .bind(Int::from(run_id))
             .execute(pool)
             .await?;
-        }
-    }
+    });
     Ok(())
 }
 
@@ -119,87 +93,54 @@ pub async fn finish_run(
     totals: &RunTotals,
     outcomes: &[SourceOutcome],
 ) -> Result<(), sqlx::Error> {
-    let now = Utc::now();
+    let now = Time(Some(Utc::now()));
     let sources = Some(totals.sources.join(",")).filter(|text| !text.is_empty());
-    match pool {
-        Pool::Sqlite(pool) => {
-            let mut transaction = begin_sqlite_write(pool).await?;
-            sqlx::query(
-                "UPDATE runs SET finished_at = ?, status = ?, error = ?, jobs_collected = ?, jobs_new = ?, \
-                 jobs_updated = ?, jobs_filtered = ?, errors = ?, sources = ?, filter_counts = ? WHERE run_id = ?",
-            )
-            .bind(format_timestamp(&now))
-            .bind(status)
-            .bind(error)
-            .bind(totals.jobs_collected)
-            .bind(totals.jobs_new)
-            .bind(totals.jobs_updated)
-            .bind(totals.jobs_filtered)
-            .bind(totals.errors)
-            .bind(&sources)
-            .bind(totals.filter_counts.to_string())
-            .bind(run_id)
-            .execute(&mut *transaction)
-            .await?;
-            for outcome in outcomes {
-                sqlx::query(
-                    "INSERT OR REPLACE INTO run_sources (run_id, source, status, collected, kept, duration_ms, error, \
-                     ignored_filters) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(run_id)
+    let upsert_outcome = match pool.engine() {
+        Engine::Sqlite => {
+            "INSERT OR REPLACE INTO run_sources (run_id, source, status, collected, kept, duration_ms, error, \
+             ignored_filters) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        }
+        Engine::Postgres => {
+            "INSERT INTO run_sources (run_id, source, status, collected, kept, duration_ms, error, ignored_filters) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, source) DO UPDATE SET \
+             status = excluded.status, collected = excluded.collected, kept = excluded.kept, \
+             duration_ms = excluded.duration_ms, error = excluded.error, ignored_filters = excluded.ignored_filters"
+        }
+    };
+    on_pool!(pool, pool => {
+        let mut transaction = pool.begin_write().await?;
+        sqlx::query(
+            "UPDATE runs SET finished_at = $1, status = $2, error = $3, jobs_collected = $4, jobs_new = $5, \
+             jobs_updated = $6, jobs_filtered = $7, errors = $8, sources = $9, filter_counts = $10 WHERE run_id = $11",
+        )
+        .bind(now)
+        .bind(status)
+        .bind(error)
+        .bind(Int::from(totals.jobs_collected))
+        .bind(Int::from(totals.jobs_new))
+        .bind(Int::from(totals.jobs_updated))
+        .bind(Int::from(totals.jobs_filtered))
+        .bind(Int::from(totals.errors))
+        .bind(&sources)
+        .bind(Json::from(&totals.filter_counts))
+        .bind(Int::from(run_id))
+        .execute(&mut *transaction)
+        .await?;
+        for outcome in outcomes {
+            sqlx::query(upsert_outcome)
+                .bind(Int::from(run_id))
                 .bind(&outcome.source)
                 .bind(&outcome.status)
-                .bind(outcome.collected)
-                .bind(outcome.kept)
-                .bind(outcome.duration_ms)
+                .bind(Int::from(outcome.collected))
+                .bind(Int::from(outcome.kept))
+                .bind(Int::from(outcome.duration_ms))
                 .bind(&outcome.error)
-                .bind(serde_json::to_string(&outcome.ignored_filters).unwrap_or_else(|_| "[]".into()))
+                .bind(List(Some(outcome.ignored_filters.clone())))
                 .execute(&mut *transaction)
                 .await?;
-            }
-            transaction.commit().await
         }
-        Pool::Postgres(pool) => {
-            let narrow = |value: i64| i32::try_from(value).unwrap_or(i32::MAX);
-            let mut transaction = pool.begin().await?;
-            sqlx::query(
-                "UPDATE runs SET finished_at = $1, status = $2, error = $3, jobs_collected = $4, jobs_new = $5, \
-                 jobs_updated = $6, jobs_filtered = $7, errors = $8, sources = $9, filter_counts = $10 WHERE run_id = $11",
-            )
-            .bind(now)
-            .bind(status)
-            .bind(error)
-            .bind(narrow(totals.jobs_collected))
-            .bind(narrow(totals.jobs_new))
-            .bind(narrow(totals.jobs_updated))
-            .bind(narrow(totals.jobs_filtered))
-            .bind(narrow(totals.errors))
-            .bind(&sources)
-            .bind(sqlx::types::Json(&totals.filter_counts))
-            .bind(narrow(run_id))
-            .execute(&mut *transaction)
-            .await?;
-            for outcome in outcomes {
-                sqlx::query(
-                    "INSERT INTO run_sources (run_id, source, status, collected, kept, duration_ms, error, ignored_filters) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, source) DO UPDATE SET \
-                     status = excluded.status, collected = excluded.collected, kept = excluded.kept, \
-                     duration_ms = excluded.duration_ms, error = excluded.error, ignored_filters = excluded.ignored_filters",
-                )
-                .bind(narrow(run_id))
-                .bind(&outcome.source)
-                .bind(&outcome.status)
-                .bind(narrow(outcome.collected))
-                .bind(narrow(outcome.kept))
-                .bind(narrow(outcome.duration_ms))
-                .bind(&outcome.error)
-                .bind(&outcome.ignored_filters)
-                .execute(&mut *transaction)
-                .await?;
-            }
-            transaction.commit().await
-        }
-    }
+        transaction.commit().await
+    })
 }
 
 /// Marks runs that stopped sending heartbeats before `stale_before` (a crash or a
@@ -210,27 +151,22 @@ pub async fn mark_interrupted_runs(
     stale_before: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let message = "interrupted: the server stopped before this run finished";
-    let result = match pool {
-        Pool::Sqlite(pool) => sqlx::query(
-            "UPDATE runs SET status = 'interrupted', error = ?, finished_at = coalesce(heartbeat_at, started_at) \
-             WHERE finished_at IS NULL AND coalesce(heartbeat_at, started_at) < ?",
-        )
-        .bind(message)
-        .bind(format_timestamp(&stale_before))
-        .execute(pool)
-        .await?
-        .rows_affected(),
-        Pool::Postgres(pool) => sqlx::query(
+    Ok(on_pool!(pool, pool => {
+        sqlx::query(
             "UPDATE runs SET status = 'interrupted', error = $1, finished_at = coalesce(heartbeat_at, started_at) \
              WHERE finished_at IS NULL AND coalesce(heartbeat_at, started_at) < $2",
         )
         .bind(message)
-        .bind(stale_before)
+        .bind(Time(Some(stale_before)))
         .execute(pool)
         .await?
-        .rows_affected(),
-    };
-    Ok(result)
+        .rows_affected()
+    }))
+}
+
+/// True when `run_id` cannot name a run: PostgreSQL's `run_id` is a 32-bit SERIAL.
+fn beyond_run_ids(pool: &Pool, run_id: i64) -> bool {
+    pool.engine() == Engine::Postgres && i32::try_from(run_id).is_err()
 }
 
 /// Status and error columns of a run (absent on runs of the earlier backend).
@@ -238,112 +174,57 @@ pub async fn run_status(
     pool: &Pool,
     run_id: i64,
 ) -> Result<Option<(Option<String>, Option<String>, Value)>, sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => {
-            let row = sqlx::query("SELECT status, error, filter_counts FROM runs WHERE run_id = ?")
-                .bind(run_id)
-                .fetch_optional(pool)
-                .await?;
-            Ok(row.map(|row| {
-                let counts = super::json::sqlite_json(&row, "filter_counts")
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Value::Null);
-                (
-                    row.try_get("status").ok().flatten(),
-                    row.try_get("error").ok().flatten(),
-                    counts,
-                )
-            }))
-        }
-        Pool::Postgres(pool) => {
-            let Ok(run_id) = i32::try_from(run_id) else {
-                return Ok(None);
-            };
-            let row =
-                sqlx::query("SELECT status, error, filter_counts FROM runs WHERE run_id = $1")
-                    .bind(run_id)
-                    .fetch_optional(pool)
-                    .await?;
-            Ok(row.map(|row| {
-                let counts = super::json::pg_json(&row, "filter_counts")
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Value::Null);
-                (
-                    row.try_get("status").ok().flatten(),
-                    row.try_get("error").ok().flatten(),
-                    counts,
-                )
-            }))
-        }
+    if beyond_run_ids(pool, run_id) {
+        return Ok(None);
+    }
+    fn status_of<R: StoredRow>(row: R) -> (Option<String>, Option<String>, Value) {
+        let counts = row
+            .read::<Json>("filter_counts")
+            .ok()
+            .and_then(|counts| counts.0)
+            .unwrap_or(Value::Null);
+        (
+            row.read("status").ok().flatten(),
+            row.read("error").ok().flatten(),
+            counts,
+        )
+    }
+    Ok(on_pool!(pool, pool => {
+        sqlx::query("SELECT status, error, filter_counts FROM runs WHERE run_id = $1")
+            .bind(Int::from(run_id))
+            .fetch_optional(pool)
+            .await?
+            .map(status_of)
+    }))
+}
+
+impl<R: StoredRow> sqlx::FromRow<'_, R> for SourceOutcome {
+    fn from_row(row: &R) -> Result<Self, sqlx::Error> {
+        Ok(SourceOutcome {
+            source: row.read("source")?,
+            status: row.read("status")?,
+            collected: row.read::<Int>("collected")?.required("collected")?,
+            kept: row.read::<Int>("kept")?.required("kept")?,
+            duration_ms: row.read::<Int>("duration_ms")?.required("duration_ms")?,
+            error: row.read("error")?,
+            ignored_filters: row.read::<List>("ignored_filters")?.0.unwrap_or_default(),
+        })
     }
 }
 
 pub async fn source_outcomes(pool: &Pool, run_id: i64) -> Result<Vec<SourceOutcome>, sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => {
-            let rows = sqlx::query(
-                "SELECT source, status, collected, kept, duration_ms, error, ignored_filters FROM run_sources \
-                 WHERE run_id = ? ORDER BY source",
-            )
-            .bind(run_id)
-            .fetch_all(pool)
-            .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(SourceOutcome {
-                        source: row.try_get("source")?,
-                        status: row.try_get("status")?,
-                        collected: row.try_get("collected")?,
-                        kept: row.try_get("kept")?,
-                        duration_ms: row.try_get("duration_ms")?,
-                        error: row.try_get("error")?,
-                        ignored_filters: serde_json::from_str(
-                            &row.try_get::<String, _>("ignored_filters")?,
-                        )
-                        .unwrap_or_default(),
-                    })
-                })
-                .collect()
-        }
-        Pool::Postgres(pool) => {
-            let Ok(run_id) = i32::try_from(run_id) else {
-                return Ok(Vec::new());
-            };
-            let rows = sqlx::query(
-                "SELECT source, status, collected, kept, duration_ms, error, ignored_filters FROM run_sources \
-                 WHERE run_id = $1 ORDER BY source",
-            )
-            .bind(run_id)
-            .fetch_all(pool)
-            .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(SourceOutcome {
-                        source: row.try_get("source")?,
-                        status: row.try_get("status")?,
-                        collected: i64::from(row.try_get::<i32, _>("collected")?),
-                        kept: i64::from(row.try_get::<i32, _>("kept")?),
-                        duration_ms: i64::from(row.try_get::<i32, _>("duration_ms")?),
-                        error: row.try_get("error")?,
-                        ignored_filters: row.try_get("ignored_filters")?,
-                    })
-                })
-                .collect()
-        }
+    if beyond_run_ids(pool, run_id) {
+        return Ok(Vec::new());
     }
-}
-
-fn in_list(builder: &mut SqlBuilder, values: &[String]) {
-    builder.push("(");
-    for (index, value) in values.iter().enumerate() {
-        if index > 0 {
-            builder.push(", ");
-        }
-        builder.bind(Bind::Text(value.clone()));
-    }
-    builder.push(")");
+    on_pool!(pool, pool => {
+        sqlx::query_as(
+            "SELECT source, status, collected, kept, duration_ms, error, ignored_filters FROM run_sources \
+             WHERE run_id = $1 ORDER BY source",
+        )
+        .bind(Int::from(run_id))
+        .fetch_all(pool)
+        .await
+    })
 }
 
 /// Stored jobs that share an id, a canonical URL or a normalized company+title pair
@@ -354,7 +235,6 @@ pub async fn stored_identities(
     urls: &[String],
     companies: &[String],
 ) -> Result<Vec<StoredIdentity>, sqlx::Error> {
-    let engine = pool.engine();
     let mut found: Vec<StoredIdentity> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (column, values) in [
@@ -366,39 +246,19 @@ pub async fn stored_identities(
             if chunk.is_empty() {
                 continue;
             }
-            let mut builder = SqlBuilder::new(engine);
-            builder.push(
-                "SELECT job_id, job_url_canonical, company_normalized, title_normalized, location_raw, posted_at \
-                 FROM jobs WHERE ",
-            );
-            builder.push(column).push(" IN ");
-            in_list(&mut builder, chunk);
-            let rows = match pool {
-                Pool::Sqlite(pool) => {
-                    let query = super::sql::bind_sqlite(
-                        sqlx::query_as::<_, SqliteIdentity>(&builder.sql),
-                        &builder.binds,
-                    );
-                    query
-                        .fetch_all(pool)
-                        .await?
-                        .into_iter()
-                        .map(|row| row.0)
-                        .collect::<Vec<_>>()
+            let rows: Vec<StoredIdentity> = on_pool!(pool, pool => {
+                let mut builder = sqlx::QueryBuilder::new(
+                    "SELECT job_id, job_url_canonical, company_normalized, title_normalized, location_raw, posted_at \
+                     FROM jobs WHERE ",
+                );
+                builder.push(column).push(" IN (");
+                let mut values = builder.separated(", ");
+                for value in chunk {
+                    values.push_bind(value);
                 }
-                Pool::Postgres(pool) => {
-                    let query = super::sql::bind_postgres(
-                        sqlx::query_as::<_, PgIdentity>(&builder.sql),
-                        &builder.binds,
-                    );
-                    query
-                        .fetch_all(pool)
-                        .await?
-                        .into_iter()
-                        .map(|row| row.0)
-                        .collect::<Vec<_>>()
-                }
-            };
+                builder.push(")");
+                builder.build_query_as().fetch_all(pool).await?
+            });
             for identity in rows {
                 if seen.insert(identity.job_id.clone()) {
                     found.push(identity);
@@ -409,35 +269,16 @@ pub async fn stored_identities(
     Ok(found)
 }
 
-struct SqliteIdentity(StoredIdentity);
-struct PgIdentity(StoredIdentity);
-
-impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SqliteIdentity {
-    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
-        Ok(SqliteIdentity(StoredIdentity {
-            job_id: row.try_get("job_id")?,
-            job_url_canonical: row.try_get("job_url_canonical")?,
-            company_normalized: row.try_get("company_normalized")?,
-            title_normalized: row.try_get("title_normalized")?,
-            location_raw: row.try_get("location_raw")?,
-            posted_at: row
-                .try_get::<Option<String>, _>("posted_at")?
-                .as_deref()
-                .and_then(parse_timestamp),
-        }))
-    }
-}
-
-impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for PgIdentity {
-    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        Ok(PgIdentity(StoredIdentity {
-            job_id: row.try_get("job_id")?,
-            job_url_canonical: row.try_get("job_url_canonical")?,
-            company_normalized: row.try_get("company_normalized")?,
-            title_normalized: row.try_get("title_normalized")?,
-            location_raw: row.try_get("location_raw")?,
-            posted_at: row.try_get("posted_at")?,
-        }))
+impl<R: StoredRow> sqlx::FromRow<'_, R> for StoredIdentity {
+    fn from_row(row: &R) -> Result<Self, sqlx::Error> {
+        Ok(StoredIdentity {
+            job_id: row.read("job_id")?,
+            job_url_canonical: row.read("job_url_canonical")?,
+            company_normalized: row.read("company_normalized")?,
+            title_normalized: row.read("title_normalized")?,
+            location_raw: row.read("location_raw")?,
+            posted_at: row.read::<Time>("posted_at")?.0,
+        })
     }
 }
 
@@ -513,23 +354,10 @@ async fn record_sightings_postgres(
 
 /// Every place `job_id` was seen: (source, url, first seen, last seen).
 pub async fn sightings_of(pool: &Pool, job_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rows: Vec<(String, String)> = match pool {
-        Pool::Sqlite(pool) => {
-            sqlx::query_as(
-                "SELECT source, url FROM job_sightings WHERE job_id = ? ORDER BY source, url",
-            )
+    on_pool!(pool, pool => {
+        sqlx::query_as("SELECT source, url FROM job_sightings WHERE job_id = $1 ORDER BY source, url")
             .bind(job_id)
             .fetch_all(pool)
-            .await?
-        }
-        Pool::Postgres(pool) => {
-            sqlx::query_as(
-                "SELECT source, url FROM job_sightings WHERE job_id = $1 ORDER BY source, url",
-            )
-            .bind(job_id)
-            .fetch_all(pool)
-            .await?
-        }
-    };
-    Ok(rows)
+            .await
+    })
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::storage::users::now_text;
-use crate::storage::Pool;
+use crate::storage::codec::{on_pool, Id, StoredRow};
+use crate::storage::{Engine, Pool};
 
 /// One feedback entry, already validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,37 +37,22 @@ pub async fn insert(
     user_id: Uuid,
     feedback: &NewFeedback,
 ) -> Result<(), sqlx::Error> {
-    match pool {
-        Pool::Sqlite(sqlite) => sqlx::query(
-            "INSERT INTO trust_report_feedback (feedback_id, job_target_id, user_id, feedback_kind, dimension, value, \
-             comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(Uuid::new_v4().to_string())
-        .bind(job_target_id.to_string())
-        .bind(user_id.to_string())
-        .bind(&feedback.feedback_kind)
-        .bind(&feedback.dimension)
-        .bind(&feedback.value)
-        .bind(&feedback.comment)
-        .bind(now_text())
-        .execute(sqlite)
-        .await
-        .map(drop),
-        Pool::Postgres(postgres) => sqlx::query(
+    on_pool!(pool, pool => {
+        sqlx::query(
             "INSERT INTO trust_report_feedback (feedback_id, job_target_id, user_id, feedback_kind, dimension, value, \
              comment) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(Uuid::new_v4())
-        .bind(job_target_id)
-        .bind(user_id)
+        .bind(Id::from(Uuid::new_v4()))
+        .bind(Id::from(job_target_id))
+        .bind(Id::from(user_id))
         .bind(&feedback.feedback_kind)
         .bind(&feedback.dimension)
         .bind(&feedback.value)
         .bind(&feedback.comment)
-        .execute(postgres)
+        .execute(pool)
         .await
-        .map(drop),
-    }
+        .map(drop)
+    })
 }
 
 /// Same SQL on both engines: conditional counts.
@@ -81,37 +66,26 @@ const COUNTERS: &str = "SELECT \
      FROM trust_report_feedback WHERE job_target_id = ";
 
 pub async fn community(pool: &Pool, job_target_id: Uuid) -> Result<Community, sqlx::Error> {
-    fn read<R: sqlx::Row>(row: &R) -> Result<Community, sqlx::Error>
-    where
-        for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-        for<'r> &'r str: sqlx::ColumnIndex<R>,
-    {
+    fn read<R: StoredRow>(row: &R) -> Result<Community, sqlx::Error> {
         Ok(Community {
-            reports_total: row.try_get("reports_total")?,
-            accurate_total: row.try_get("accurate_total")?,
-            inaccurate_total: row.try_get("inaccurate_total")?,
-            reports_scam: row.try_get("reports_scam")?,
-            reports_ghost: row.try_get("reports_ghost")?,
-            reports_expired: row.try_get("reports_expired")?,
+            reports_total: row.read("reports_total")?,
+            accurate_total: row.read("accurate_total")?,
+            inaccurate_total: row.read("inaccurate_total")?,
+            reports_scam: row.read("reports_scam")?,
+            reports_ghost: row.read("reports_ghost")?,
+            reports_expired: row.read("reports_expired")?,
         })
     }
-    match pool {
-        Pool::Sqlite(sqlite) => read(
-            &sqlx::query(&format!("{COUNTERS}?"))
-                .bind(job_target_id.to_string())
-                .fetch_one(sqlite)
-                .await?,
+    let sql = match pool.engine() {
+        Engine::Sqlite => format!("{COUNTERS}$1"),
+        Engine::Postgres => format!(
+            "SELECT reports_total::bigint AS reports_total, accurate_total::bigint AS accurate_total, \
+             inaccurate_total::bigint AS inaccurate_total, reports_scam::bigint AS reports_scam, \
+             reports_ghost::bigint AS reports_ghost, reports_expired::bigint AS reports_expired \
+             FROM ({COUNTERS}$1) AS counters"
         ),
-        Pool::Postgres(postgres) => read(
-            &sqlx::query(&format!(
-                "SELECT reports_total::bigint AS reports_total, accurate_total::bigint AS accurate_total, \
-                 inaccurate_total::bigint AS inaccurate_total, reports_scam::bigint AS reports_scam, \
-                 reports_ghost::bigint AS reports_ghost, reports_expired::bigint AS reports_expired \
-                 FROM ({COUNTERS}$1) AS counters"
-            ))
-            .bind(job_target_id)
-            .fetch_one(postgres)
-            .await?,
-        ),
-    }
+    };
+    on_pool!(pool, pool => {
+        read(&sqlx::query(&sql).bind(Id::from(job_target_id)).fetch_one(pool).await?)
+    })
 }

@@ -4,11 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::Row as _;
 use uuid::Uuid;
 
-use super::{list_text, pg_json, sqlite_text_json, sqlite_time, sqlite_uuid, time_text};
-use crate::storage::users::now_text;
+use crate::storage::codec::{newest_first, on_pool, Id, Int, Json, List, StoredRow, Time};
 use crate::storage::Pool;
 
 /// What an apply-link check found.
@@ -38,52 +36,30 @@ pub struct StoredReport {
 const COLUMNS: &str = "trust_report_id, job_target_id, created_at, apply_link_status, apply_link_final_url, \
      apply_link_redirects, apply_link_http_status, apply_link_login_required, apply_link_checked_at, report_json";
 
-fn from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<StoredReport, sqlx::Error> {
-    Ok(StoredReport {
-        trust_report_id: sqlite_uuid(row, "trust_report_id")?.unwrap_or_default(),
-        job_target_id: sqlite_uuid(row, "job_target_id")?.unwrap_or_default(),
-        created_at: sqlite_time(row, "created_at")?,
-        link: LinkCheck {
-            status: row
-                .try_get::<Option<String>, _>("apply_link_status")?
-                .unwrap_or_default(),
-            final_url: row.try_get("apply_link_final_url")?,
-            redirects: row
-                .try_get::<Option<i64>, _>("apply_link_redirects")?
-                .unwrap_or(0) as i32,
-            http_status: row
-                .try_get::<Option<i64>, _>("apply_link_http_status")?
-                .map(|status| status as i32),
-            login_required: row
-                .try_get::<Option<i64>, _>("apply_link_login_required")?
-                .is_some_and(|flag| flag != 0),
-            checked_at: sqlite_time(row, "apply_link_checked_at")?,
-        },
-        report: sqlite_text_json(row, "report_json")?,
-    })
-}
-
-fn from_postgres(row: &sqlx::postgres::PgRow) -> Result<StoredReport, sqlx::Error> {
-    Ok(StoredReport {
-        trust_report_id: row.try_get("trust_report_id")?,
-        job_target_id: row.try_get("job_target_id")?,
-        created_at: row.try_get("created_at")?,
-        link: LinkCheck {
-            status: row
-                .try_get::<Option<String>, _>("apply_link_status")?
-                .unwrap_or_default(),
-            final_url: row.try_get("apply_link_final_url")?,
-            redirects: row
-                .try_get::<Option<i32>, _>("apply_link_redirects")?
-                .unwrap_or(0),
-            http_status: row.try_get("apply_link_http_status")?,
-            login_required: row
-                .try_get::<Option<bool>, _>("apply_link_login_required")?
-                .unwrap_or(false),
-            checked_at: row.try_get("apply_link_checked_at")?,
-        },
-        report: pg_json(row, "report_json")?,
-    })
+impl<R: StoredRow> sqlx::FromRow<'_, R> for StoredReport {
+    fn from_row(row: &R) -> Result<Self, sqlx::Error> {
+        Ok(StoredReport {
+            trust_report_id: row.read::<Id>("trust_report_id")?.0.unwrap_or_default(),
+            job_target_id: row.read::<Id>("job_target_id")?.0.unwrap_or_default(),
+            created_at: row.read::<Time>("created_at")?.0,
+            link: LinkCheck {
+                status: row
+                    .read::<Option<String>>("apply_link_status")?
+                    .unwrap_or_default(),
+                final_url: row.read("apply_link_final_url")?,
+                redirects: row.read::<Int>("apply_link_redirects")?.0.unwrap_or(0) as i32,
+                http_status: row
+                    .read::<Int>("apply_link_http_status")?
+                    .0
+                    .map(|status| status as i32),
+                login_required: row
+                    .read::<Option<bool>>("apply_link_login_required")?
+                    .unwrap_or(false),
+                checked_at: row.read::<Time>("apply_link_checked_at")?.0,
+            },
+            report: row.read::<Json>("report_json")?.0,
+        })
+    }
 }
 
 /// The columns of the earlier table, read from the report JSON.
@@ -144,121 +120,63 @@ pub async fn insert(
 ) -> Result<StoredReport, sqlx::Error> {
     let trust_report_id = Uuid::new_v4();
     let columns = ReportColumns::of(report);
-    match pool {
-        Pool::Sqlite(sqlite) => {
-            sqlx::query(
-                "INSERT INTO trust_reports (trust_report_id, job_target_id, scam_risk, scam_reasons, scam_score, \
-                 ghost_likelihood, ghost_reasons, ghost_score, staleness_score, staleness_reasons, apply_link_status, \
-                 domain_consistency_reasons, trust_score, apply_link_final_url, apply_link_redirects, \
-                 apply_link_http_status, apply_link_login_required, apply_link_checked_at, report_json, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(trust_report_id.to_string())
-            .bind(job_target_id.to_string())
-            .bind(&columns.scam_risk)
-            .bind(list_text(&columns.scam_reasons))
-            .bind(columns.scam_score)
-            .bind(&columns.ghost_likelihood)
-            .bind(list_text(&columns.ghost_reasons))
-            .bind(columns.ghost_score)
-            .bind(columns.staleness_score)
-            .bind(list_text(&columns.staleness_reasons))
-            .bind(&link.status)
-            .bind(list_text(&columns.domain_consistency_reasons))
-            .bind(columns.trust_score)
-            .bind(&link.final_url)
-            .bind(link.redirects)
-            .bind(link.http_status)
-            .bind(link.login_required)
-            .bind(time_text(&link.checked_at))
-            .bind(report.to_string())
-            .bind(now_text())
-            .execute(sqlite)
-            .await?;
-        }
-        Pool::Postgres(postgres) => {
-            sqlx::query(
-                "INSERT INTO trust_reports (trust_report_id, job_target_id, scam_risk, scam_reasons, scam_score, \
-                 ghost_likelihood, ghost_reasons, ghost_score, staleness_score, staleness_reasons, apply_link_status, \
-                 domain_consistency_reasons, trust_score, apply_link_final_url, apply_link_redirects, \
-                 apply_link_http_status, apply_link_login_required, apply_link_checked_at, report_json) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-            )
-            .bind(trust_report_id)
-            .bind(job_target_id)
-            .bind(&columns.scam_risk)
-            .bind(&columns.scam_reasons)
-            .bind(columns.scam_score)
-            .bind(&columns.ghost_likelihood)
-            .bind(&columns.ghost_reasons)
-            .bind(columns.ghost_score)
-            .bind(columns.staleness_score)
-            .bind(&columns.staleness_reasons)
-            .bind(&link.status)
-            .bind(&columns.domain_consistency_reasons)
-            .bind(columns.trust_score)
-            .bind(&link.final_url)
-            .bind(link.redirects)
-            .bind(link.http_status)
-            .bind(link.login_required)
-            .bind(link.checked_at)
-            .bind(sqlx::types::Json(report))
-            .execute(postgres)
-            .await?;
-        }
-    }
+    on_pool!(pool, pool => {
+        sqlx::query(
+            "INSERT INTO trust_reports (trust_report_id, job_target_id, scam_risk, scam_reasons, scam_score, \
+             ghost_likelihood, ghost_reasons, ghost_score, staleness_score, staleness_reasons, apply_link_status, \
+             domain_consistency_reasons, trust_score, apply_link_final_url, apply_link_redirects, \
+             apply_link_http_status, apply_link_login_required, apply_link_checked_at, report_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+        )
+        .bind(Id::from(trust_report_id))
+        .bind(Id::from(job_target_id))
+        .bind(&columns.scam_risk)
+        .bind(List::from(columns.scam_reasons.as_slice()))
+        .bind(columns.scam_score)
+        .bind(&columns.ghost_likelihood)
+        .bind(List::from(columns.ghost_reasons.as_slice()))
+        .bind(columns.ghost_score)
+        .bind(columns.staleness_score)
+        .bind(List::from(columns.staleness_reasons.as_slice()))
+        .bind(&link.status)
+        .bind(List::from(columns.domain_consistency_reasons.as_slice()))
+        .bind(columns.trust_score)
+        .bind(&link.final_url)
+        .bind(link.redirects)
+        .bind(link.http_status)
+        .bind(link.login_required)
+        .bind(Time(link.checked_at))
+        .bind(Json::from(report))
+        .execute(pool)
+        .await?;
+    });
     by_id(pool, trust_report_id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)
 }
 
 async fn by_id(pool: &Pool, trust_report_id: Uuid) -> Result<Option<StoredReport>, sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM trust_reports WHERE trust_report_id = ?"
-        ))
-        .bind(trust_report_id.to_string())
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(from_sqlite)
-        .transpose(),
-        Pool::Postgres(pool) => sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM trust_reports WHERE trust_report_id = $1"
-        ))
-        .bind(trust_report_id)
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(from_postgres)
-        .transpose(),
-    }
+    let sql = format!("SELECT {COLUMNS} FROM trust_reports WHERE trust_report_id = $1");
+    on_pool!(pool, pool => {
+        sqlx::query_as(&sql)
+            .bind(Id::from(trust_report_id))
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 /// The newest report of a job target.
 pub async fn latest(pool: &Pool, job_target_id: Uuid) -> Result<Option<StoredReport>, sqlx::Error> {
-    match pool {
-        Pool::Sqlite(pool) => sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM trust_reports WHERE job_target_id = ? \
-             ORDER BY created_at DESC, rowid DESC LIMIT 1"
-        ))
-        .bind(job_target_id.to_string())
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(from_sqlite)
-        .transpose(),
-        Pool::Postgres(pool) => sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM trust_reports WHERE job_target_id = $1 \
-             ORDER BY created_at DESC NULLS LAST LIMIT 1"
-        ))
-        .bind(job_target_id)
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(from_postgres)
-        .transpose(),
-    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM trust_reports WHERE job_target_id = $1 ORDER BY {} LIMIT 1",
+        newest_first(pool)
+    );
+    on_pool!(pool, pool => {
+        sqlx::query_as(&sql)
+            .bind(Id::from(job_target_id))
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 /// Refreshes the link cache of a stored report (the report itself is not rewritten).
@@ -267,34 +185,21 @@ pub async fn update_link(
     trust_report_id: Uuid,
     link: &LinkCheck,
 ) -> Result<(), sqlx::Error> {
-    match pool {
-        Pool::Sqlite(sqlite) => sqlx::query(
-            "UPDATE trust_reports SET apply_link_status = ?, apply_link_final_url = ?, apply_link_redirects = ?, \
-             apply_link_http_status = ?, apply_link_login_required = ?, apply_link_checked_at = ? WHERE trust_report_id = ?",
-        )
-        .bind(&link.status)
-        .bind(&link.final_url)
-        .bind(link.redirects)
-        .bind(link.http_status)
-        .bind(link.login_required)
-        .bind(time_text(&link.checked_at))
-        .bind(trust_report_id.to_string())
-        .execute(sqlite)
-        .await
-        .map(drop),
-        Pool::Postgres(postgres) => sqlx::query(
+    on_pool!(pool, pool => {
+        sqlx::query(
             "UPDATE trust_reports SET apply_link_status = $1, apply_link_final_url = $2, apply_link_redirects = $3, \
-             apply_link_http_status = $4, apply_link_login_required = $5, apply_link_checked_at = $6 WHERE trust_report_id = $7",
+             apply_link_http_status = $4, apply_link_login_required = $5, apply_link_checked_at = $6 \
+             WHERE trust_report_id = $7",
         )
         .bind(&link.status)
         .bind(&link.final_url)
         .bind(link.redirects)
         .bind(link.http_status)
         .bind(link.login_required)
-        .bind(link.checked_at)
-        .bind(trust_report_id)
-        .execute(postgres)
+        .bind(Time(link.checked_at))
+        .bind(Id::from(trust_report_id))
+        .execute(pool)
         .await
-        .map(drop),
-    }
+        .map(drop)
+    })
 }
