@@ -2,12 +2,13 @@
 //! name), its text extracted by `resume-text`, and skills, seniority and metric
 //! bullets read by `resume-analyze`.
 
+use jobscout_contracts::resume_analyze::ResumeAnalyze;
 use jobscout_contracts::resume_text::{self, ResumeText as ResumeTextProcessor};
 use jobscout_text::sniff as magic;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::processors::{bytes, call, call_json, list, text, trimmed, RESUME_ANALYZE};
+use super::processors::{bytes, call, trimmed, trimmed_list};
 use super::{Apply, Error, Result};
 use crate::plugins::types::Payload;
 
@@ -113,17 +114,11 @@ pub struct ResumeAnalysis {
 /// Runs `resume-analyze`. Best effort: the resume is stored either way, so an
 /// unavailable analyzer is logged and the analysis left empty.
 pub async fn analyze(apply: &Apply, resume_text: &str) -> ResumeAnalysis {
-    match call_json(
-        &apply.plugins,
-        RESUME_ANALYZE,
-        &Payload::Text(resume_text.to_string()),
-    )
-    .await
-    {
+    match call::<ResumeAnalyze>(&apply.plugins, &Payload::Text(resume_text.to_string())).await {
         Ok(output) => ResumeAnalysis {
-            skills: list(&output, "skills"),
-            seniority: text(&output, "seniority"),
-            bullets: list(&output, "bullets"),
+            skills: trimmed_list(output.skills),
+            seniority: trimmed(output.seniority),
+            bullets: trimmed_list(output.bullets),
         },
         Err(Error::Unavailable(detail)) => {
             tracing::warn!(detail = detail.as_str(), "resume stored without analysis");
