@@ -6,7 +6,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::processors::{call_json, list, structured, text, JOB_ANALYZE, JOB_PARSE};
+use jobscout_contracts::job_analyze::{self, JobAnalyze};
+
+use super::processors::{
+    call, call_json, list, structured, structured_input, text, trimmed, trimmed_list, JOB_PARSE,
+};
 use super::{sha256_hex, Apply, Error, Result};
 use crate::storage::apply::job_targets::{self, JobTarget};
 use crate::storage::parse_timestamp;
@@ -155,16 +159,16 @@ pub async fn apply_analysis(apply: &Apply, target: &mut JobTarget) {
     let Some(description) = target.description_text.clone() else {
         return;
     };
-    let input = structured([
-        ("description", Some(description)),
-        ("title", target.title.clone()),
-    ]);
-    match call_json(&apply.plugins, JOB_ANALYZE, &input).await {
+    let input = structured_input(&job_analyze::Input {
+        description: Some(description),
+        title: target.title.clone(),
+    });
+    match call::<JobAnalyze>(&apply.plugins, &input).await {
         Ok(analysis) => {
-            target.must_haves = list(&analysis, "must_haves");
+            target.must_haves = trimmed_list(analysis.must_haves);
             target.requirements = target.must_haves.clone();
-            target.keywords = list(&analysis, "keywords");
-            target.role_rubric = text(&analysis, "rubric");
+            target.keywords = trimmed_list(analysis.keywords);
+            target.role_rubric = trimmed(analysis.rubric);
         }
         Err(Error::Unavailable(detail)) => {
             tracing::warn!(
