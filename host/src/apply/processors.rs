@@ -70,16 +70,6 @@ pub fn structured_input<T: Serialize + DeserializeOwned>(input: &T) -> Payload {
     Payload::Structured(jobscout_contracts::structured::to_pairs(input))
 }
 
-/// A `structured` payload from (key, value) pairs; absent values are left out.
-pub fn structured<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<String>)>) -> Payload {
-    Payload::Structured(
-        pairs
-            .into_iter()
-            .filter_map(|(key, value)| value.map(|value| (key.to_string(), value)))
-            .collect(),
-    )
-}
-
 pub fn bytes(media_type: &str, data: Vec<u8>) -> Payload {
     Payload::Bytes(Blob {
         media_type: media_type.to_string(),
@@ -148,31 +138,6 @@ pub fn trimmed_list(items: Vec<String>) -> Vec<String> {
         .filter(|item| !item.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// A string field of a processor's JSON output (non-empty after trimming).
-pub fn text(value: &Value, key: &str) -> Option<String> {
-    value[key]
-        .as_str()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_string)
-}
-
-/// A list-of-strings field; anything else reads as empty.
-pub fn list(value: &Value, key: &str) -> Vec<String> {
-    value[key]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| item.as_str())
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
