@@ -1,4 +1,4 @@
-//! `trust`: a trust report for one job posting (reference §4.4).
+//! `trust`: a trust report for one job posting (docs/processors.md, `trust`).
 
 use serde::{Deserialize, Serialize};
 
