@@ -13,6 +13,7 @@ const QUOTED_ROOTS: &[&str] = &[
     "host/",
     "plugins/",
     "text/",
+    "contracts/",
     "migrations/",
     "docs/",
     "bench/",

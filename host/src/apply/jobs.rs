@@ -3,10 +3,12 @@
 //! (`job-analyze`) stored with each. Every lookup is scoped to its owner.
 
 use chrono::{DateTime, Utc};
+use jobscout_contracts::job_analyze::{self, JobAnalyze};
+use jobscout_contracts::job_parse::{self, JobParse};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::processors::{call_json, list, structured, text, JOB_ANALYZE, JOB_PARSE};
+use super::processors::{call, structured_input, trimmed, trimmed_list};
 use super::{sha256_hex, Apply, Error, Result};
 use crate::storage::apply::job_targets::{self, JobTarget};
 use crate::storage::parse_timestamp;
@@ -52,12 +54,13 @@ pub async fn parse(
     let (fields, html) = match (&job_url, &job_text) {
         (Some(url), text) => match apply.fetcher.job_page(url).await {
             Ok(page) => {
-                let input = structured([
-                    ("html", Some(page.html.clone())),
-                    ("url", Some(page.final_url)),
-                ]);
+                let input = structured_input(&job_parse::Input {
+                    html: Some(page.html.clone()),
+                    url: Some(page.final_url),
+                    text: None,
+                });
                 (
-                    call_json(&apply.plugins, JOB_PARSE, &input).await?,
+                    call::<JobParse>(&apply.plugins, &input).await?,
                     Some(page.html),
                 )
             }
@@ -73,8 +76,9 @@ pub async fn parse(
         },
         (None, text) => (parse_text(apply, text.clone()).await?, None),
     };
-    let extraction_method = text(&fields, "extraction_method").unwrap_or_else(|| "text".into());
-    let mut target = target_from_parse(&fields, job_url, job_text, hash, html);
+    let extraction_method =
+        trimmed(fields.extraction_method.clone()).unwrap_or_else(|| "text".into());
+    let mut target = target_from_parse(fields, job_url, job_text, hash, html);
     target.user_id = Some(user_id);
     apply_analysis(apply, &mut target).await;
     let extracted = target.title.is_some() || target.company.is_some();
@@ -86,16 +90,20 @@ pub async fn parse(
     })
 }
 
-async fn parse_text(apply: &Apply, job_text: Option<String>) -> Result<Value> {
-    call_json(&apply.plugins, JOB_PARSE, &structured([("text", job_text)])).await
+async fn parse_text(apply: &Apply, job_text: Option<String>) -> Result<job_parse::Output> {
+    let input = job_parse::Input {
+        text: job_text,
+        ..job_parse::Input::default()
+    };
+    call::<JobParse>(&apply.plugins, &structured_input(&input)).await
 }
 
-fn time(value: &Value, key: &str) -> Option<DateTime<Utc>> {
-    text(value, key).as_deref().and_then(parse_timestamp)
+fn time(value: Option<String>) -> Option<DateTime<Utc>> {
+    trimmed(value).as_deref().and_then(parse_timestamp)
 }
 
-fn number(value: &Value, key: &str) -> Option<f64> {
-    value[key].as_f64().filter(|number| number.is_finite())
+fn number(value: Option<f64>) -> Option<f64> {
+    value.filter(|number| number.is_finite())
 }
 
 /// The first `max` characters (not bytes) of `text`.
@@ -107,43 +115,44 @@ fn truncate_chars(text: String, max: usize) -> String {
 }
 
 fn target_from_parse(
-    fields: &Value,
+    fields: job_parse::Output,
     job_url: Option<String>,
     job_text: Option<String>,
     job_hash: String,
     html: Option<String>,
 ) -> JobTarget {
+    let text_or_null =
+        |value: &Option<String>| trimmed(value.clone()).map_or(Value::Null, Value::String);
     let mut extracted = Map::new();
     extracted.insert("source".into(), json!("apply_parse"));
-    for key in [
-        "apply_url",
-        "company_website",
-        "salary_period",
-        "extraction_method",
-    ] {
-        extracted.insert(
-            key.into(),
-            text(fields, key).map_or(Value::Null, Value::String),
-        );
-    }
-    extracted.insert("json_ld".into(), fields["json_ld"].clone());
+    extracted.insert("apply_url".into(), text_or_null(&fields.apply_url));
+    extracted.insert(
+        "company_website".into(),
+        text_or_null(&fields.company_website),
+    );
+    extracted.insert("salary_period".into(), text_or_null(&fields.salary_period));
+    extracted.insert(
+        "extraction_method".into(),
+        text_or_null(&fields.extraction_method),
+    );
+    extracted.insert("json_ld".into(), fields.json_ld.unwrap_or(Value::Null));
     JobTarget {
         job_url,
         job_text,
         job_hash,
         extracted_json: Some(Value::Object(extracted)),
-        title: text(fields, "title"),
-        company: text(fields, "company"),
-        location: text(fields, "location"),
-        remote_type: text(fields, "remote_type"),
-        employment_types: list(fields, "employment_type"),
-        salary_min: number(fields, "salary_min"),
-        salary_max: number(fields, "salary_max"),
-        salary_currency: text(fields, "salary_currency"),
-        description_text: text(fields, "description_text"),
+        title: trimmed(fields.title),
+        company: trimmed(fields.company),
+        location: trimmed(fields.location),
+        remote_type: trimmed(fields.remote_type),
+        employment_types: trimmed_list(fields.employment_type),
+        salary_min: number(fields.salary_min),
+        salary_max: number(fields.salary_max),
+        salary_currency: trimmed(fields.salary_currency),
+        description_text: trimmed(fields.description_text),
         html: html.map(|html| truncate_chars(html, HTML_MAX_CHARS)),
-        posted_at: time(fields, "posted_at"),
-        valid_through: time(fields, "valid_through"),
+        posted_at: time(fields.posted_at),
+        valid_through: time(fields.valid_through),
         ..JobTarget::default()
     }
 }
@@ -155,16 +164,16 @@ pub async fn apply_analysis(apply: &Apply, target: &mut JobTarget) {
     let Some(description) = target.description_text.clone() else {
         return;
     };
-    let input = structured([
-        ("description", Some(description)),
-        ("title", target.title.clone()),
-    ]);
-    match call_json(&apply.plugins, JOB_ANALYZE, &input).await {
+    let input = structured_input(&job_analyze::Input {
+        description: Some(description),
+        title: target.title.clone(),
+    });
+    match call::<JobAnalyze>(&apply.plugins, &input).await {
         Ok(analysis) => {
-            target.must_haves = list(&analysis, "must_haves");
+            target.must_haves = trimmed_list(analysis.must_haves);
             target.requirements = target.must_haves.clone();
-            target.keywords = list(&analysis, "keywords");
-            target.role_rubric = text(&analysis, "rubric");
+            target.keywords = trimmed_list(analysis.keywords);
+            target.role_rubric = trimmed(analysis.rubric);
         }
         Err(Error::Unavailable(detail)) => {
             tracing::warn!(
@@ -347,13 +356,14 @@ mod tests {
 
     #[test]
     fn parse_output_fills_the_target_and_extracted_json() {
-        let fields = json!({
+        let fields: job_parse::Output = serde_json::from_value(json!({
             "title": "Senior Rust Engineer", "company": "Acme", "employment_type": ["full-time", "contract"],
             "salary_min": 90000.0, "apply_url": "https://acme.example/apply", "posted_at": "2026-11-01T00:00:00Z",
             "valid_through": null, "extraction_method": "json_ld", "json_ld": {"@type": "JobPosting"}
-        });
+        }))
+        .unwrap();
         let target = target_from_parse(
-            &fields,
+            fields,
             Some("https://acme.example/j".into()),
             None,
             "h".into(),

@@ -3,6 +3,9 @@
 //! a processor that is missing, failed, disabled, busy or misbehaving → 503 with
 //! a detail naming the plugin and what an administrator should do.
 
+use jobscout_contracts::Processor;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{Error, Result};
@@ -10,11 +13,19 @@ use crate::plugins::types::{Blob, Payload, ProcessorError};
 use crate::plugins::{PluginError, PluginHost};
 
 /// The contract ids of `docs/processors.md`.
-pub const RESUME_TEXT: &str = "resume-text";
-pub const RESUME_ANALYZE: &str = "resume-analyze";
-pub const JOB_PARSE: &str = "job-parse";
-pub const JOB_ANALYZE: &str = "job-analyze";
-pub const TRUST: &str = "trust";
+pub const RESUME_TEXT: &str = jobscout_contracts::resume_text::ID;
+pub const RESUME_ANALYZE: &str = jobscout_contracts::resume_analyze::ID;
+pub const JOB_PARSE: &str = jobscout_contracts::job_parse::ID;
+pub const JOB_ANALYZE: &str = jobscout_contracts::job_analyze::ID;
+pub const TRUST: &str = jobscout_contracts::trust::ID;
+
+/// Runs processor `P` and reads its output as its contract's output type (read
+/// leniently: unknown keys are ignored, a value of the wrong type is not known).
+pub async fn call<P: Processor>(plugins: &PluginHost, input: &Payload) -> Result<P::Output> {
+    let value = call_json(plugins, P::ID, input).await?;
+    serde_json::from_value(value)
+        .map_err(|_| misbehaved(P::ID, "returned JSON that does not follow its contract"))
+}
 
 /// Runs processor `id` and reads its `text` output as one JSON object.
 pub async fn call_json(plugins: &PluginHost, id: &str, input: &Payload) -> Result<Value> {
@@ -54,14 +65,9 @@ fn remove_nul(value: &mut Value) {
     }
 }
 
-/// A `structured` payload from (key, value) pairs; absent values are left out.
-pub fn structured<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<String>)>) -> Payload {
-    Payload::Structured(
-        pairs
-            .into_iter()
-            .filter_map(|(key, value)| value.map(|value| (key.to_string(), value)))
-            .collect(),
-    )
+/// The `structured` payload of a contract's input type; `None` fields are left out.
+pub fn structured_input<T: Serialize + DeserializeOwned>(input: &T) -> Payload {
+    Payload::Structured(jobscout_contracts::structured::to_pairs(input))
 }
 
 pub fn bytes(media_type: &str, data: Vec<u8>) -> Payload {
@@ -115,29 +121,23 @@ pub fn map_error(id: &str, error: PluginError) -> Error {
     }
 }
 
-/// A string field of a processor's JSON output (non-empty after trimming).
-pub fn text(value: &Value, key: &str) -> Option<String> {
-    value[key]
-        .as_str()
+/// A string of a processor's output, trimmed; `None` if it is empty.
+pub fn trimmed(value: Option<String>) -> Option<String> {
+    value
+        .as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_string)
 }
 
-/// A list-of-strings field; anything else reads as empty.
-pub fn list(value: &Value, key: &str) -> Vec<String> {
-    value[key]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| item.as_str())
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The strings of a processor's output list, trimmed, empty ones dropped.
+pub fn trimmed_list(items: Vec<String>) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| item.trim())
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,11 +2,13 @@
 //! name), its text extracted by `resume-text`, and skills, seniority and metric
 //! bullets read by `resume-analyze`.
 
+use jobscout_contracts::resume_analyze::ResumeAnalyze;
+use jobscout_contracts::resume_text::{self, ResumeText as ResumeTextProcessor};
 use jobscout_text::sniff as magic;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::processors::{bytes, call_json, list, text, RESUME_ANALYZE, RESUME_TEXT};
+use super::processors::{bytes, call, trimmed, trimmed_list};
 use super::{Apply, Error, Result};
 use crate::plugins::types::Payload;
 
@@ -22,11 +24,9 @@ pub enum DocumentKind {
 impl DocumentKind {
     pub fn media_type(self) -> &'static str {
         match self {
-            DocumentKind::Pdf => "application/pdf",
-            DocumentKind::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-            DocumentKind::LegacyDoc => "application/msword",
+            DocumentKind::Pdf => resume_text::PDF_MEDIA_TYPE,
+            DocumentKind::Docx => resume_text::DOCX_MEDIA_TYPE,
+            DocumentKind::LegacyDoc => resume_text::DOC_MEDIA_TYPE,
         }
     }
 }
@@ -86,8 +86,9 @@ pub struct ResumeText {
 /// of text is a 400.
 pub async fn extract_text(apply: &Apply, data: Vec<u8>, min_chars: usize) -> Result<ResumeText> {
     let kind = sniff(&data)?;
-    let output = call_json(&apply.plugins, RESUME_TEXT, &bytes(kind.media_type(), data)).await?;
-    let resume_text = text(&output, "text").unwrap_or_default();
+    let output =
+        call::<ResumeTextProcessor>(&apply.plugins, &bytes(kind.media_type(), data)).await?;
+    let resume_text = trimmed(output.text).unwrap_or_default();
     if resume_text.chars().count() < min_chars.max(1) {
         return Err(Error::Invalid(format!(
             "Could not extract enough text from the resume (found {} characters, need at least {}); if it is a scan, export it with selectable text or upload a DOCX.",
@@ -97,8 +98,8 @@ pub async fn extract_text(apply: &Apply, data: Vec<u8>, min_chars: usize) -> Res
     }
     Ok(ResumeText {
         text: resume_text,
-        pages: output["pages"].as_u64().map(|pages| pages as u32),
-        format: text(&output, "format"),
+        pages: output.pages.map(|pages| pages as u32),
+        format: trimmed(output.format),
     })
 }
 
@@ -113,17 +114,11 @@ pub struct ResumeAnalysis {
 /// Runs `resume-analyze`. Best effort: the resume is stored either way, so an
 /// unavailable analyzer is logged and the analysis left empty.
 pub async fn analyze(apply: &Apply, resume_text: &str) -> ResumeAnalysis {
-    match call_json(
-        &apply.plugins,
-        RESUME_ANALYZE,
-        &Payload::Text(resume_text.to_string()),
-    )
-    .await
-    {
+    match call::<ResumeAnalyze>(&apply.plugins, &Payload::Text(resume_text.to_string())).await {
         Ok(output) => ResumeAnalysis {
-            skills: list(&output, "skills"),
-            seniority: text(&output, "seniority"),
-            bullets: list(&output, "bullets"),
+            skills: trimmed_list(output.skills),
+            seniority: trimmed(output.seniority),
+            bullets: trimmed_list(output.bullets),
         },
         Err(Error::Unavailable(detail)) => {
             tracing::warn!(detail = detail.as_str(), "resume stored without analysis");

@@ -5,11 +5,12 @@
 //! the stored id and `verified_at`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{json, Value};
+use jobscout_contracts::trust::{self, HostFields};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::jobs::owned;
-use super::processors::{call_json, structured, TRUST};
+use super::processors::{call_json, structured_input, TRUST};
 use super::{Apply, Error, Result};
 use crate::storage::apply::feedback::{self, Community, NewFeedback};
 use crate::storage::apply::job_targets::JobTarget;
@@ -70,13 +71,22 @@ pub async fn report(
     let object = report
         .as_object_mut()
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("trust output is not an object")))?;
-    object.insert("trust_report_id".into(), json!(trust_report_id));
-    object.insert(
-        "verified_at".into(),
-        json!(verified_at.map(|time| time.to_rfc3339_opts(SecondsFormat::Secs, true))),
-    );
-    object.insert("apply_link_cached".into(), json!(link_cached));
-    object.insert("community".into(), json!(community));
+    // The processor's report goes out as it came (keys a newer processor adds
+    // included); the host's own fields are typed.
+    let host_fields = HostFields {
+        trust_report_id: trust_report_id.to_string(),
+        verified_at: verified_at.map(|time| time.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        apply_link_cached: link_cached,
+        community: &community,
+    };
+    match serde_json::to_value(&host_fields) {
+        Ok(Value::Object(fields)) => object.extend(fields),
+        _ => {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "the host's trust fields are not an object"
+            )))
+        }
+    }
     Ok(report)
 }
 
@@ -128,32 +138,29 @@ fn trust_input(
     let extracted = target.extracted_json.clone().unwrap_or(Value::Null);
     let extracted_text = |key: &str| extracted[key].as_str().map(str::to_string);
     let count = |value: i64| Some(value.to_string());
-    structured([
-        ("now", Some(now.to_rfc3339_opts(SecondsFormat::Secs, true))),
-        ("job_url", target.job_url.clone()),
-        ("apply_url", extracted_text("apply_url")),
-        ("company_website", extracted_text("company_website")),
-        ("description_text", target.description_text.clone()),
-        ("html", target.html.clone()),
-        ("source", extracted_text("source")),
-        ("posted_at", rfc3339(&target.posted_at)),
-        ("valid_through", rfc3339(&target.valid_through)),
-        ("link_status", Some(link.status.clone())),
-        ("link_tested", Some(tested.to_string())),
-        ("link_final_url", link.final_url.clone()),
-        ("link_redirects", Some(link.redirects.to_string())),
-        (
-            "link_http_status",
-            link.http_status.map(|status| status.to_string()),
-        ),
-        ("link_login_required", Some(link.login_required.to_string())),
-        ("reports_total", count(community.reports_total)),
-        ("accurate_total", count(community.accurate_total)),
-        ("inaccurate_total", count(community.inaccurate_total)),
-        ("reports_scam", count(community.reports_scam)),
-        ("reports_ghost", count(community.reports_ghost)),
-        ("reports_expired", count(community.reports_expired)),
-    ])
+    structured_input(&trust::Input {
+        now: Some(now.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        job_url: target.job_url.clone(),
+        apply_url: extracted_text("apply_url"),
+        company_website: extracted_text("company_website"),
+        description_text: target.description_text.clone(),
+        html: target.html.clone(),
+        source: extracted_text("source"),
+        posted_at: rfc3339(&target.posted_at),
+        valid_through: rfc3339(&target.valid_through),
+        link_status: Some(link.status.clone()),
+        link_tested: Some(tested.to_string()),
+        link_final_url: link.final_url.clone(),
+        link_redirects: Some(link.redirects.to_string()),
+        link_http_status: link.http_status.map(|status| status.to_string()),
+        link_login_required: Some(link.login_required.to_string()),
+        reports_total: count(community.reports_total),
+        accurate_total: count(community.accurate_total),
+        inaccurate_total: count(community.inaccurate_total),
+        reports_scam: count(community.reports_scam),
+        reports_ghost: count(community.reports_ghost),
+        reports_expired: count(community.reports_expired),
+    })
 }
 
 /// `POST /apply/job/{id}/trust/feedback` body, as sent.
@@ -238,6 +245,7 @@ pub async fn add_feedback(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn feedback(kind: &str, dimension: Option<&str>, value: Option<&str>) -> Result<NewFeedback> {
         validate_feedback(Feedback {

@@ -3,9 +3,10 @@
 
 pub mod requirements;
 
+use jobscout_contracts::job_analyze::{self, Input, Output};
+use jobscout_contracts::structured::from_pairs;
 use jobscout_plugin_sdk::parse::html;
 use jobscout_plugin_sdk::{Payload, Processor, ProcessorError, ProcessorMetadata};
-use serde_json::json;
 
 /// At most this many keywords are returned.
 pub const MAX_KEYWORDS: usize = 30;
@@ -21,25 +22,18 @@ struct JobAnalyze;
 impl Processor for JobAnalyze {
     fn metadata() -> ProcessorMetadata {
         ProcessorMetadata {
-            id: "job-analyze".to_string(),
+            id: job_analyze::ID.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: "Job description → must-haves, skill keywords and a screening rubric"
                 .to_string(),
-            operation: "job-analyze".to_string(),
+            operation: job_analyze::ID.to_string(),
             accepts: Vec::new(),
         }
     }
 
     fn process(input: Payload) -> Result<Payload, ProcessorError> {
         let analysis = analyze_payload(input)?;
-        Ok(Payload::Text(
-            json!({
-                "must_haves": analysis.must_haves,
-                "keywords": analysis.keywords,
-                "rubric": analysis.rubric,
-            })
-            .to_string(),
-        ))
+        Ok(Payload::Text(analysis.to_json()))
     }
 }
 
@@ -50,28 +44,49 @@ pub struct Analysis {
     pub rubric: String,
 }
 
+impl Analysis {
+    /// The contract's output (`jobscout_contracts::job_analyze::Output`).
+    pub fn to_output(&self) -> Output {
+        Output {
+            keywords: self
+                .keywords
+                .iter()
+                .map(|keyword| keyword.to_string())
+                .collect(),
+            must_haves: self.must_haves.clone(),
+            rubric: Some(self.rubric.clone()),
+        }
+    }
+
+    /// The processor's output object: `{"keywords", "must_haves", "rubric"}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.to_output()).expect("the output serialises")
+    }
+}
+
 /// The contract's input → the analysis, or the typed error the API shows.
 pub fn analyze_payload(input: Payload) -> Result<Analysis, ProcessorError> {
-    let Payload::Structured(fields) = input else {
+    let Payload::Structured(pairs) = input else {
         return Err(ProcessorError::UnsupportedInput(
             "job-analyze takes a structured input with `description` (and optionally `title`)"
                 .to_string(),
         ));
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
+    let input: Input = from_pairs(&pairs).map_err(ProcessorError::InvalidInput)?;
+    let present = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
             .filter(|value| !value.is_empty())
+            .map(str::to_string)
     };
-    let description = field("description").ok_or_else(|| {
+    let description = present(&input.description).ok_or_else(|| {
         ProcessorError::InvalidInput(
             "The job has no description to analyse; add the job description text and try again."
                 .to_string(),
         )
     })?;
-    Ok(analyze(description, field("title")))
+    Ok(analyze(&description, present(&input.title).as_deref()))
 }
 
 /// Analyses a description; markup is read as text first.

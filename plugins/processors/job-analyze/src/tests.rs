@@ -263,3 +263,19 @@ fn plain_text_json_ld_description_gives_must_haves() {
         "Clear written communication in English"
     );
 }
+
+#[test]
+fn the_output_is_the_json_object_of_the_contract() {
+    let analysis = analyze(&fixture("pasted-labelled.txt"), Some("Data Engineer"));
+    assert!(!analysis.must_haves.is_empty() && !analysis.keywords.is_empty());
+    assert_eq!(
+        analysis.to_json(),
+        serde_json::json!({
+            "must_haves": analysis.must_haves,
+            "keywords": analysis.keywords,
+            "rubric": analysis.rubric,
+        })
+        .to_string(),
+        "the bytes the processor wrote before the contract types"
+    );
+}

@@ -1,7 +1,8 @@
 //! The parsed job and its JSON form (the `job-parse` output of docs/processors.md).
 
+use jobscout_contracts::job_parse::Output;
 use jobscout_plugin_sdk::{EmploymentType, Salary, SalaryPeriod, WorkMode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// How the fields were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,26 +62,38 @@ impl ParsedJob {
         }
     }
 
-    pub fn to_json(&self) -> Value {
+    /// The contract's output (`jobscout_contracts::job_parse::Output`).
+    pub fn to_output(&self) -> Output {
         let salary = self.salary.as_ref();
-        json!({
-            "title": self.title,
-            "company": self.company,
-            "location": self.location,
-            "remote_type": work_mode_name(self.remote_type),
-            "employment_type": self.employment_type.iter().map(|kind| employment_name(*kind)).collect::<Vec<_>>(),
-            "salary_min": salary.and_then(|s| s.min),
-            "salary_max": salary.and_then(|s| s.max),
-            "salary_currency": salary.and_then(|s| s.currency.clone()),
-            "salary_period": salary.and_then(|s| s.period).map(period_name),
-            "description_text": self.description_text,
-            "apply_url": self.apply_url,
-            "company_website": self.company_website,
-            "posted_at": self.posted_at,
-            "valid_through": self.valid_through,
-            "extraction_method": self.method.as_str(),
-            "json_ld": self.json_ld,
-        })
+        Output {
+            apply_url: self.apply_url.clone(),
+            company: self.company.clone(),
+            company_website: self.company_website.clone(),
+            description_text: self.description_text.clone(),
+            employment_type: self
+                .employment_type
+                .iter()
+                .map(|kind| employment_name(*kind).to_string())
+                .collect(),
+            extraction_method: Some(self.method.as_str().to_string()),
+            json_ld: self.json_ld.clone(),
+            location: self.location.clone(),
+            posted_at: self.posted_at.clone(),
+            remote_type: Some(work_mode_name(self.remote_type).to_string()),
+            salary_currency: salary.and_then(|s| s.currency.clone()),
+            salary_max: salary.and_then(|s| s.max),
+            salary_min: salary.and_then(|s| s.min),
+            salary_period: salary
+                .and_then(|s| s.period)
+                .map(|period| period_name(period).to_string()),
+            title: self.title.clone(),
+            valid_through: self.valid_through.clone(),
+        }
+    }
+
+    /// The processor's output as a JSON value (what the tests read).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.to_output()).expect("the output serialises")
     }
 }
 

@@ -9,6 +9,8 @@ pub mod page;
 pub mod pasted;
 pub mod site;
 
+use jobscout_contracts::job_parse::{self, Input};
+use jobscout_contracts::structured::from_pairs;
 use jobscout_plugin_sdk::{Payload, Processor, ProcessorError, ProcessorMetadata};
 use url::Url;
 
@@ -25,35 +27,36 @@ struct JobParse;
 impl Processor for JobParse {
     fn metadata() -> ProcessorMetadata {
         ProcessorMetadata {
-            id: "job-parse".to_string(),
+            id: job_parse::ID.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: "Job page HTML (with its URL) or a pasted description → job fields"
                 .to_string(),
-            operation: "job-parse".to_string(),
+            operation: job_parse::ID.to_string(),
             accepts: Vec::new(),
         }
     }
 
     fn process(input: Payload) -> Result<Payload, ProcessorError> {
         let job = parse_payload(input)?;
-        Ok(Payload::Text(job.to_json().to_string()))
+        Ok(Payload::Text(
+            serde_json::to_string(&job.to_output()).expect("the output serialises"),
+        ))
     }
 }
 
 /// The contract's input → the parsed job, or the typed error the API shows.
 pub fn parse_payload(input: Payload) -> Result<ParsedJob, ProcessorError> {
-    let Payload::Structured(fields) = input else {
+    let Payload::Structured(pairs) = input else {
         return Err(ProcessorError::UnsupportedInput(
             "job-parse takes a structured input with `html` and `url`, or `text`".to_string(),
         ));
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    };
-    match (field("html"), field("url"), field("text")) {
+    let input: Input = from_pairs(&pairs).map_err(ProcessorError::InvalidInput)?;
+    match (
+        input.html.as_deref(),
+        input.url.as_deref(),
+        input.text.as_deref(),
+    ) {
         (Some(html), url, _) if !html.trim().is_empty() => parse_page(html, url),
         (_, _, Some(text)) => parse_text(text),
         (Some(_), _, None) => Err(ProcessorError::InvalidInput(

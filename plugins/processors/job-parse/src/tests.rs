@@ -344,3 +344,44 @@ fn plain_text_json_ld_description_keeps_its_lines() {
         "About us\nWe move data.\nRequirements\n• 3+ years of Python\n• SQL & dbt\nBenefits\n• Remote"
     );
 }
+
+#[test]
+fn the_output_is_the_json_object_of_the_contract() {
+    use crate::job::{employment_name, period_name, work_mode_name};
+    for job in [
+        parse_payload(structured(&[
+            ("html", &fixture("career-page-jsonld.html")),
+            (
+                "url",
+                "https://careers.ferrislabs.example/jobs/platform-engineer",
+            ),
+        ]))
+        .unwrap(),
+        parse_payload(structured(&[("text", &fixture("pasted-labelled.txt"))])).unwrap(),
+    ] {
+        let salary = job.salary.as_ref();
+        let before = serde_json::json!({
+            "title": job.title,
+            "company": job.company,
+            "location": job.location,
+            "remote_type": work_mode_name(job.remote_type),
+            "employment_type": job.employment_type.iter().map(|kind| employment_name(*kind)).collect::<Vec<_>>(),
+            "salary_min": salary.and_then(|s| s.min),
+            "salary_max": salary.and_then(|s| s.max),
+            "salary_currency": salary.and_then(|s| s.currency.clone()),
+            "salary_period": salary.and_then(|s| s.period).map(period_name),
+            "description_text": job.description_text,
+            "apply_url": job.apply_url,
+            "company_website": job.company_website,
+            "posted_at": job.posted_at,
+            "valid_through": job.valid_through,
+            "extraction_method": job.method.as_str(),
+            "json_ld": job.json_ld,
+        });
+        assert_eq!(
+            serde_json::to_string(&job.to_output()).unwrap(),
+            before.to_string(),
+            "the bytes the processor wrote before the contract types"
+        );
+    }
+}

@@ -5,8 +5,8 @@ pub mod bullets;
 pub mod experience;
 pub mod seniority;
 
+use jobscout_contracts::resume_analyze::{self, Output};
 use jobscout_plugin_sdk::{Payload, Processor, ProcessorError, ProcessorMetadata};
-use serde_json::json;
 
 /// At most this many skills are returned.
 pub const MAX_SKILLS: usize = 30;
@@ -19,24 +19,17 @@ struct ResumeAnalyze;
 impl Processor for ResumeAnalyze {
     fn metadata() -> ProcessorMetadata {
         ProcessorMetadata {
-            id: "resume-analyze".to_string(),
+            id: resume_analyze::ID.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: "Resume text → skills, seniority and metric-bearing bullets".to_string(),
-            operation: "resume-analyze".to_string(),
+            operation: resume_analyze::ID.to_string(),
             accepts: Vec::new(),
         }
     }
 
     fn process(input: Payload) -> Result<Payload, ProcessorError> {
         let analysis = analyze_payload(input)?;
-        Ok(Payload::Text(
-            json!({
-                "skills": analysis.skills,
-                "seniority": analysis.seniority,
-                "bullets": analysis.bullets,
-            })
-            .to_string(),
-        ))
+        Ok(Payload::Text(analysis.to_json()))
     }
 }
 
@@ -45,6 +38,22 @@ pub struct Analysis {
     pub skills: Vec<&'static str>,
     pub seniority: &'static str,
     pub bullets: Vec<String>,
+}
+
+impl Analysis {
+    /// The contract's output (`jobscout_contracts::resume_analyze::Output`).
+    pub fn to_output(&self) -> Output {
+        Output {
+            bullets: self.bullets.clone(),
+            seniority: Some(self.seniority.to_string()),
+            skills: self.skills.iter().map(|skill| skill.to_string()).collect(),
+        }
+    }
+
+    /// The processor's output object: `{"bullets", "seniority", "skills"}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.to_output()).expect("the output serialises")
+    }
 }
 
 /// The contract's input → the analysis, or the typed error the API shows.

@@ -106,3 +106,18 @@ fn bad_inputs_are_typed_errors() {
         Err(ProcessorError::UnsupportedInput(message)) if message.contains("resume-text")
     ));
 }
+
+#[test]
+fn the_output_is_the_json_object_of_the_contract() {
+    let analysis = analyze(&fixture("resume-senior-backend.txt"));
+    assert_eq!(
+        analysis.to_json(),
+        serde_json::json!({
+            "skills": analysis.skills,
+            "seniority": analysis.seniority,
+            "bullets": analysis.bullets,
+        })
+        .to_string(),
+        "the bytes the processor wrote before the contract types"
+    );
+}

@@ -10,17 +10,15 @@ mod pdf;
 mod sniff;
 mod text;
 
+use jobscout_contracts::resume_text;
+
 pub use limits::{Limits, DEFAULT_MAX_INFLATED_MIB, MAX_INFLATED_MIB_KEY};
 
-/// Media types the host sniffs and passes in `blob.media-type`.
-pub const PDF_MEDIA_TYPE: &str = "application/pdf";
-pub const DOCX_MEDIA_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-pub const DOC_MEDIA_TYPE: &str = "application/msword";
-
-/// The contract's message for legacy Word files.
-pub const LEGACY_DOC_MESSAGE: &str =
-    "Legacy Word .doc files are not supported; save the resume as .docx or PDF and upload it again.";
+/// Media types the host sniffs and passes in `blob.media-type`, and the
+/// contract's message for legacy Word files (`jobscout-contracts`).
+pub use jobscout_contracts::resume_text::{
+    DOCX_MEDIA_TYPE, DOC_MEDIA_TYPE, LEGACY_DOC_MESSAGE, PDF_MEDIA_TYPE,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -47,14 +45,18 @@ pub struct Extracted {
 }
 
 impl Extracted {
-    /// The processor's output object: `{"text", "pages", "format"}`.
+    /// The contract's output (`jobscout_contracts::resume_text::Output`).
+    pub fn to_output(&self) -> resume_text::Output {
+        resume_text::Output {
+            format: Some(self.format.as_str().to_string()),
+            pages: Some(u64::from(self.pages)),
+            text: Some(self.text.clone()),
+        }
+    }
+
+    /// The processor's output object: `{"format", "pages", "text"}`.
     pub fn to_json(&self) -> String {
-        serde_json::json!({
-            "text": self.text,
-            "pages": self.pages,
-            "format": self.format.as_str(),
-        })
-        .to_string()
+        serde_json::to_string(&self.to_output()).expect("the output serialises")
     }
 }
 
@@ -128,17 +130,19 @@ mod plugin {
         config, register_processor, Payload, Processor, ProcessorError, ProcessorMetadata,
     };
 
-    use super::{ExtractError, Limits, DOCX_MEDIA_TYPE, DOC_MEDIA_TYPE, PDF_MEDIA_TYPE};
+    use super::{
+        resume_text, ExtractError, Limits, DOCX_MEDIA_TYPE, DOC_MEDIA_TYPE, PDF_MEDIA_TYPE,
+    };
 
     struct ResumeText;
 
     impl Processor for ResumeText {
         fn metadata() -> ProcessorMetadata {
             ProcessorMetadata {
-                id: "resume-text".to_string(),
+                id: resume_text::ID.to_string(),
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 description: "PDF and DOCX resumes to plain text".to_string(),
-                operation: "resume-text".to_string(),
+                operation: resume_text::ID.to_string(),
                 accepts: vec![
                     PDF_MEDIA_TYPE.to_string(),
                     DOCX_MEDIA_TYPE.to_string(),

@@ -2,23 +2,14 @@
 //! (docs/processors.md, `trust`). A report built from a URL alone is mostly a guess, and the
 //! final trust score is pulled toward 50 by the overall confidence.
 
-use serde::Serialize;
-
 use crate::domain::DomainFindings;
 use crate::evidence::Evidence;
 use crate::input::TrustInput;
 use crate::link::{LinkFindings, ReportLinkStatus};
 use crate::quality::Quality;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Confidence {
-    pub scam: u32,
-    pub ghost: u32,
-    pub staleness: u32,
-    pub domain: u32,
-    pub link: u32,
-    pub overall: u32,
-}
+/// Per dimension, 0–100 (`jobscout_contracts::trust::Confidence`).
+pub use jobscout_contracts::trust::Confidence;
 
 pub fn assess(
     input: &TrustInput,

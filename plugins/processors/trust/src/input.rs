@@ -2,11 +2,20 @@
 //! as typed fields. An absent or blank value means "not known"; a value that is
 //! present but unreadable is an error naming the key, so host bugs surface.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
+use jobscout_contracts::structured::from_pairs;
+use jobscout_contracts::trust::Input;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
+
+/// `field!(input.job_url)`: a field of the contract's input with its wire name.
+macro_rules! field {
+    ($input:ident . $name:ident) => {
+        Field::new(stringify!($name), &$input.$name)
+    };
+}
 
 /// What the host found when it checked the apply link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +74,20 @@ impl std::fmt::Display for InputError {
 }
 
 impl TrustInput {
-    /// Reads the `structured` pairs. Unknown keys are ignored (the host may send
-    /// more in a later version); a key given twice is refused as ambiguous.
+    /// Reads the `structured` pairs (`jobscout_contracts::trust::Input`). Unknown
+    /// keys are ignored (the host may send more in a later version); a key given
+    /// twice is refused as ambiguous.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<TrustInput, InputError> {
-        let fields = Fields::new(pairs)?;
-        let now = fields.date("now")?.ok_or_else(|| {
+        let mut seen = BTreeSet::new();
+        for (key, _) in pairs {
+            if !seen.insert(key.as_str()) {
+                return Err(InputError(format!(
+                    "`{key}` is given twice: pass each key at most once"
+                )));
+            }
+        }
+        let input: Input = from_pairs(pairs).map_err(InputError)?;
+        let now = field!(input.now).date()?.ok_or_else(|| {
             InputError(
                 "`now` is missing: pass the time the report is computed at, as RFC 3339 (e.g. 2026-11-27T12:00:00Z)"
                     .to_string(),
@@ -77,68 +95,61 @@ impl TrustInput {
         })?;
         Ok(TrustInput {
             now,
-            job_url: fields.text("job_url"),
-            apply_url: fields.text("apply_url"),
-            company_website: fields.text("company_website"),
-            description_text: fields.text("description_text"),
-            html: fields.text("html"),
-            source: fields.text("source").map(|source| source.to_lowercase()),
-            posted_at: fields.date("posted_at")?,
-            valid_through: fields.date("valid_through")?,
+            job_url: field!(input.job_url).text(),
+            apply_url: field!(input.apply_url).text(),
+            company_website: field!(input.company_website).text(),
+            description_text: field!(input.description_text).text(),
+            html: field!(input.html).text(),
+            source: field!(input.source)
+                .text()
+                .map(|source| source.to_lowercase()),
+            posted_at: field!(input.posted_at).date()?,
+            valid_through: field!(input.valid_through).date()?,
             link: LinkCheck {
-                status: fields.link_status("link_status")?,
-                tested: fields.flag("link_tested")?,
-                final_url: fields.text("link_final_url"),
-                redirects: fields.count("link_redirects")?,
-                http_status: fields.http_status("link_http_status")?,
-                login_required: fields.flag("link_login_required")?,
+                status: field!(input.link_status).link_status()?,
+                tested: field!(input.link_tested).flag()?,
+                final_url: field!(input.link_final_url).text(),
+                redirects: field!(input.link_redirects).count()?,
+                http_status: field!(input.link_http_status).http_status()?,
+                login_required: field!(input.link_login_required).flag()?,
             },
             community: Community {
-                reports_total: fields.count("reports_total")?,
-                accurate_total: fields.count("accurate_total")?,
-                inaccurate_total: fields.count("inaccurate_total")?,
-                reports_scam: fields.count("reports_scam")?,
-                reports_ghost: fields.count("reports_ghost")?,
-                reports_expired: fields.count("reports_expired")?,
+                reports_total: field!(input.reports_total).count()?,
+                accurate_total: field!(input.accurate_total).count()?,
+                inaccurate_total: field!(input.inaccurate_total).count()?,
+                reports_scam: field!(input.reports_scam).count()?,
+                reports_ghost: field!(input.reports_ghost).count()?,
+                reports_expired: field!(input.reports_expired).count()?,
             },
         })
     }
 }
 
-/// The pairs by key, blank values dropped.
-struct Fields<'a> {
-    values: BTreeMap<&'a str, &'a str>,
+/// One field of the contract's input: its key on the wire (the field's name) and
+/// its value, a blank one dropped.
+struct Field<'a> {
+    key: &'static str,
+    value: Option<&'a str>,
 }
 
-impl<'a> Fields<'a> {
-    fn new(pairs: &'a [(String, String)]) -> Result<Fields<'a>, InputError> {
-        let mut values = BTreeMap::new();
-        let mut seen = std::collections::BTreeSet::new();
-        for (key, value) in pairs {
-            if !seen.insert(key.as_str()) {
-                return Err(InputError(format!(
-                    "`{key}` is given twice: pass each key at most once"
-                )));
-            }
-            let value = value.trim();
-            if !value.is_empty() {
-                values.insert(key.as_str(), value);
-            }
+impl<'a> Field<'a> {
+    fn new(key: &'static str, value: &'a Option<String>) -> Field<'a> {
+        Field {
+            key,
+            value: value
+                .as_deref()
+                .map(str::trim)
+                .filter(|value| !value.is_empty()),
         }
-        Ok(Fields { values })
     }
 
-    fn get(&self, key: &str) -> Option<&'a str> {
-        self.values.get(key).copied()
-    }
-
-    fn text(&self, key: &str) -> Option<String> {
-        self.get(key).map(str::to_string)
+    fn text(&self) -> Option<String> {
+        self.value.map(str::to_string)
     }
 
     /// RFC 3339, or a bare `YYYY-MM-DD` (midnight UTC), which some job pages give.
-    fn date(&self, key: &str) -> Result<Option<OffsetDateTime>, InputError> {
-        let Some(value) = self.get(key) else {
+    fn date(&self) -> Result<Option<OffsetDateTime>, InputError> {
+        let (key, Some(value)) = (self.key, self.value) else {
             return Ok(None);
         };
         if let Ok(moment) = OffsetDateTime::parse(value, &Rfc3339) {
@@ -153,8 +164,9 @@ impl<'a> Fields<'a> {
             })
     }
 
-    fn count(&self, key: &str) -> Result<u32, InputError> {
-        match self.get(key) {
+    fn count(&self) -> Result<u32, InputError> {
+        let key = self.key;
+        match self.value {
             None => Ok(0),
             Some(value) => value.parse::<u32>().map_err(|_| {
                 InputError(format!(
@@ -164,8 +176,9 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn flag(&self, key: &str) -> Result<bool, InputError> {
-        match self.get(key) {
+    fn flag(&self) -> Result<bool, InputError> {
+        let key = self.key;
+        match self.value {
             None | Some("false") => Ok(false),
             Some("true") => Ok(true),
             Some(value) => Err(InputError(format!(
@@ -174,8 +187,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn http_status(&self, key: &str) -> Result<Option<u16>, InputError> {
-        let Some(value) = self.get(key) else {
+    fn http_status(&self) -> Result<Option<u16>, InputError> {
+        let (key, Some(value)) = (self.key, self.value) else {
             return Ok(None);
         };
         match value.parse::<u16>() {
@@ -186,8 +199,9 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn link_status(&self, key: &str) -> Result<Option<LinkStatus>, InputError> {
-        match self.get(key) {
+    fn link_status(&self) -> Result<Option<LinkStatus>, InputError> {
+        let key = self.key;
+        match self.value {
             None => Ok(None),
             Some("valid") => Ok(Some(LinkStatus::Valid)),
             Some("broken") => Ok(Some(LinkStatus::Broken)),
@@ -243,6 +257,37 @@ mod tests {
         assert_eq!(input.community.reports_total, 3);
         assert_eq!(input.community.inaccurate_total, 1);
         assert_eq!(input.html, None, "a blank value means not known");
+    }
+
+    #[test]
+    fn reads_the_pairs_the_host_builds_from_the_contract() {
+        let sent = Input {
+            now: Some("2026-11-27T12:00:00Z".into()),
+            link_status: Some("valid".into()),
+            link_tested: Some("true".into()),
+            link_redirects: Some("1".into()),
+            link_http_status: Some("200".into()),
+            reports_expired: Some("2".into()),
+            ..Input::default()
+        };
+        let pairs = jobscout_contracts::structured::to_pairs(&sent);
+        let input = TrustInput::from_pairs(&pairs).unwrap();
+        assert_eq!(input.link.status, Some(LinkStatus::Valid));
+        assert!(input.link.tested);
+        assert_eq!(input.link.redirects, 1);
+        assert_eq!(input.link.http_status, Some(200));
+        assert_eq!(input.community.reports_expired, 2);
+        let wrong = Input {
+            reports_scam: Some("many".into()),
+            ..sent
+        };
+        assert_eq!(
+            TrustInput::from_pairs(&jobscout_contracts::structured::to_pairs(&wrong))
+                .unwrap_err()
+                .0,
+            "`reports_scam` must be a whole number of 0 or more, got \"many\"",
+            "the message names the contract's field"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ struct Trust;
 impl Processor for Trust {
     fn metadata() -> ProcessorMetadata {
         ProcessorMetadata {
-            id: "trust".to_string(),
+            id: jobscout_contracts::trust::ID.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: "Trust report for a job posting: scam risk, ghost likelihood, staleness, apply link and domain consistency".to_string(),
             operation: "trust-report".to_string(),

@@ -2,22 +2,13 @@
 //! check) under its egress policy; this module turns the result into a status,
 //! points for the raw score and human-readable warnings.
 
-use serde::Serialize;
-
 use crate::evidence::Evidence;
 use crate::hosts;
 use crate::input::{LinkStatus, TrustInput};
 
-/// `apply_link_status` in the report. `unchecked` only appears when the host
-/// passed no `link_status` for a job that has a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportLinkStatus {
-    Valid,
-    Broken,
-    Missing,
-    Unchecked,
-}
+/// `apply_link_status` in the report (`jobscout_contracts::trust`). `unchecked`
+/// only appears when the host passed no `link_status` for a job that has a link.
+pub use jobscout_contracts::trust::ReportLinkStatus;
 
 pub struct LinkFindings {
     pub status: ReportLinkStatus,

@@ -1,46 +1,14 @@
 //! The trust report (docs/processors.md, `trust`): the components combined
 //! into the raw score, the community penalty and the confidence-pulled score.
 
-use serde::Serialize;
-
-use crate::confidence::{self, Confidence};
+use crate::confidence;
 use crate::evidence::Evidence;
 use crate::input::{Community, TrustInput};
-use crate::link::ReportLinkStatus;
 use crate::next_steps::{self, Findings};
 use crate::{domain, ghost, link, quality, scam, staleness};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Low,
-    Medium,
-    High,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TrustReport {
-    pub scam_risk: Level,
-    pub scam_score: u32,
-    pub scam_reasons: Vec<String>,
-    pub ghost_likelihood: Level,
-    pub ghost_score: u32,
-    pub ghost_reasons: Vec<String>,
-    pub staleness_score: u32,
-    pub staleness_reasons: Vec<String>,
-    pub apply_link_status: ReportLinkStatus,
-    pub apply_link_final_url: Option<String>,
-    pub apply_link_redirects: u32,
-    pub apply_link_warnings: Vec<String>,
-    pub domain_consistency_reasons: Vec<String>,
-    /// The after-community score pulled toward 50 by `confidence.overall`.
-    pub trust_score: u32,
-    pub trust_score_raw: u32,
-    pub trust_score_after_community: u32,
-    pub confidence: Confidence,
-    pub community_reasons: Vec<String>,
-    pub next_steps: Vec<String>,
-}
+/// The report's types are the contract's (`jobscout_contracts::trust`).
+pub use jobscout_contracts::trust::{Level, Report as TrustReport};
 
 pub fn build(input: &TrustInput) -> TrustReport {
     let evidence = Evidence::gather(input);

@@ -1,0 +1,38 @@
+//! `payload::structured` (string pairs) to and from the input types. Every field
+//! of an input type is an `Option<String>`: an absent pair is `None`, and values
+//! are sent as written (numbers and booleans as their JSON text).
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::introspect::field_names;
+
+/// The pairs of `input`, in the order its fields are declared; `None` is left out.
+pub fn to_pairs<T: Serialize + DeserializeOwned>(input: &T) -> Vec<(String, String)> {
+    let Ok(Value::Object(mut values)) = serde_json::to_value(input) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    for name in field_names::<T>() {
+        match values.remove(*name) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) => pairs.push((name.to_string(), text)),
+            Some(other) => pairs.push((name.to_string(), other.to_string())),
+        }
+    }
+    pairs
+}
+
+/// The input type of `pairs`. A key given twice counts with its first value;
+/// keys the type does not name are ignored (the host may send more in a later
+/// version, `docs/processors.md`).
+pub fn from_pairs<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, String> {
+    let mut values = Map::new();
+    for (key, value) in pairs {
+        values
+            .entry(key.clone())
+            .or_insert_with(|| Value::String(value.clone()));
+    }
+    serde_json::from_value(Value::Object(values)).map_err(|error| error.to_string())
+}
