@@ -28,7 +28,9 @@ pub struct LocalVerifier {
 
 struct Jwks {
     url: String,
+    /// The shared client for configured endpoints (`net::endpoint_client`).
     http: reqwest::Client,
+    timeout: Duration,
     /// The last key set read and when; `None` before the first successful read.
     keys: RwLock<(Option<Instant>, JwkSet)>,
 }
@@ -39,10 +41,8 @@ impl LocalVerifier {
         let secret = secret.map(|secret| DecodingKey::from_secret(secret.as_bytes()));
         let jwks = jwks_url.map(|url| Jwks {
             url: url.to_string(),
-            http: reqwest::Client::builder()
-                .timeout(timeout)
-                .build()
-                .unwrap_or_default(),
+            http: crate::net::endpoint_client(),
+            timeout,
             keys: RwLock::new((None, JwkSet { keys: Vec::new() })),
         });
         (secret.is_some() || jwks.is_some()).then_some(Self { secret, jwks })
@@ -108,7 +108,13 @@ impl Jwks {
     }
 
     async fn fetch(&self) -> anyhow::Result<JwkSet> {
-        let response = self.http.get(&self.url).send().await?.error_for_status()?;
+        let response = self
+            .http
+            .get(&self.url)
+            .timeout(self.timeout)
+            .send()
+            .await?
+            .error_for_status()?;
         let bytes = response.bytes().await?;
         Ok(serde_json::from_slice::<JwkSet>(&bytes)?)
     }

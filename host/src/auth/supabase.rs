@@ -10,20 +10,18 @@ use super::{user_from_fields, AuthError, SessionUser};
 pub struct SupabaseClient {
     user_url: String,
     anon_key: String,
+    /// The shared client for configured endpoints (`net::endpoint_client`).
     http: reqwest::Client,
+    timeout: Duration,
 }
 
 impl SupabaseClient {
     pub fn new(base_url: &str, anon_key: &str, timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .unwrap_or_default();
         Self {
             user_url: format!("{}/auth/v1/user", base_url.trim_end_matches('/')),
             anon_key: anon_key.to_string(),
-            http,
+            http: crate::net::endpoint_client(),
+            timeout,
         }
     }
 
@@ -33,6 +31,7 @@ impl SupabaseClient {
         let response = self
             .http
             .get(&self.user_url)
+            .timeout(self.timeout)
             .bearer_auth(token)
             .header("apikey", &self.anon_key)
             .send()

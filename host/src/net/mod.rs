@@ -24,6 +24,29 @@ pub use host_pattern::HostPattern;
 use recording::{Recorded, Recorder};
 
 pub const USER_AGENT: &str = concat!("JobScout/", env!("CARGO_PKG_VERSION"), " (plugin runtime)");
+/// The user agent of requests to configured endpoints.
+const SERVER_USER_AGENT: &str = concat!("JobScout/", env!("CARGO_PKG_VERSION"), " (server)");
+
+/// The one client for endpoints the administrator configured (Supabase Auth and
+/// its JWKS; later the AI provider and the billing API). They may sit on a private
+/// network, so [`Egress`]'s address rule does not apply to them; callers set each
+/// request's timeout. Built on first use and shared by every caller.
+pub fn endpoint_client() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .user_agent(SERVER_USER_AGENT)
+                .no_proxy()
+                .connect_timeout(Duration::from_secs(10))
+                .pool_idle_timeout(Duration::from_secs(30))
+                .build()
+                // Building fails only without a TLS backend, which is compiled in.
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
 /// Redirects a plugin fetch follows.
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 
