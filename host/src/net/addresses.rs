@@ -12,10 +12,32 @@ pub fn forbidden_reason(address: IpAddr) -> Option<&'static str> {
     match address {
         IpAddr::V4(v4) => forbidden_v4(v4),
         IpAddr::V6(v6) => {
+            // Forms that carry an IPv4 address: name the embedded address's reason
+            // when it has one, and refuse the form anyway (a translator or tunnel
+            // could carry the request to any IPv4 address, private ones included).
             if let Some(v4) = v6.to_ipv4_mapped() {
-                return forbidden_v4(v4);
+                return forbidden_v4(v4).or(Some("IPv4-mapped"));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            let first = segments[0];
+            let embedded_v4 = Ipv4Addr::new(
+                (segments[6] >> 8) as u8,
+                segments[6] as u8,
+                (segments[7] >> 8) as u8,
+                segments[7] as u8,
+            );
+            if segments[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
+                return forbidden_v4(embedded_v4).or(Some("IPv4-compatible"));
+            }
+            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] || segments[..3] == [0x64, 0xff9b, 1] {
+                return forbidden_v4(embedded_v4).or(Some("NAT64"));
+            }
+            if first == 0x2002 {
+                return Some("6to4");
+            }
+            if first == 0x2001 && segments[1] == 0 {
+                return Some("Teredo");
+            }
             if v6.is_loopback() {
                 Some("loopback")
             } else if v6.is_unspecified() {
@@ -214,6 +236,14 @@ mod tests {
             ("fe80::1", "link-local"),
             ("fd12::1", "private (unique local)"),
             ("::ffff:10.0.0.1", "private"),
+            ("::ffff:8.8.8.8", "IPv4-mapped"),
+            ("::10.0.0.1", "private"),
+            ("::8.8.8.8", "IPv4-compatible"),
+            ("64:ff9b::a9fe:a9fe", "cloud metadata"),
+            ("64:ff9b::808:808", "NAT64"),
+            ("64:ff9b:1::808:808", "NAT64"),
+            ("2002:808:808::1", "6to4"),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
             ("fd00:ec2::254", "cloud metadata"),
         ] {
             assert_eq!(
@@ -222,7 +252,13 @@ mod tests {
                 "{text}"
             );
         }
-        for public in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+        for public in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "2001:4860:4860::8888",
+            "2003::1",
+        ] {
             assert_eq!(forbidden_reason(public.parse().unwrap()), None, "{public}");
         }
     }

@@ -1,5 +1,7 @@
 //! The hosts a caller declares it may fetch from (`allowed_hosts` in plugins.toml).
 
+use std::net::IpAddr;
+
 /// A host a plugin may fetch from: `api.example.com` or `*.example.com` (subdomains only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostPattern {
@@ -16,7 +18,7 @@ impl HostPattern {
         };
         let bracketless = name.trim_start_matches('[').trim_end_matches(']');
         let valid_name = !name.is_empty()
-            && (bracketless.parse::<std::net::IpAddr>().is_ok()
+            && (bracketless.parse::<IpAddr>().is_ok()
                 || name.split('.').all(|label| {
                     !label.is_empty()
                         && label
@@ -42,10 +44,35 @@ impl HostPattern {
             .trim_end_matches(']')
             .to_ascii_lowercase();
         match self {
-            HostPattern::Exact(name) => host == *name,
+            // Addresses compare as addresses: URLs write `::ffff:8.8.8.8` as
+            // `::ffff:808:808`.
+            HostPattern::Exact(name) => match (name.parse::<IpAddr>(), host.parse::<IpAddr>()) {
+                (Ok(declared), Ok(asked)) => declared == asked,
+                _ => host == *name,
+            },
             HostPattern::Subdomains(domain) => {
                 host.len() > domain.len() + 1 && host.ends_with(&format!(".{domain}"))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_exactly_or_as_subdomains_and_addresses_as_addresses() {
+        let exact = HostPattern::parse("Api.Example.com").unwrap();
+        assert!(exact.matches("api.example.com"));
+        assert!(!exact.matches("www.api.example.com"));
+        let subdomains = HostPattern::parse("*.example.com").unwrap();
+        assert!(subdomains.matches("jobs.example.com"));
+        assert!(!subdomains.matches("example.com"));
+        assert!(!subdomains.matches("badexample.com"));
+        let mapped = HostPattern::parse("::ffff:8.8.8.8").unwrap();
+        assert!(mapped.matches("[::ffff:808:808]"));
+        assert!(!mapped.matches("[::ffff:808:809]"));
+        assert!(HostPattern::parse("https://example.com").is_err());
     }
 }

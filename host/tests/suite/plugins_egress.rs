@@ -166,6 +166,13 @@ async fn undeclared_hosts_private_addresses_and_redirects_to_them_are_refused_be
                 "allowed_hosts = [\"127.0.0.1\", \"10.0.0.1\", \"169.254.169.254\", \"localhost\"]",
             ),
             entry(
+                // Its own entry: four refusals stay under the circuit breaker's five.
+                "tunnels",
+                "source",
+                &hostile_wasm(),
+                "allowed_hosts = [\"64:ff9b::a00:1\", \"2002:a00:1::1\", \"2001:0:4136:e378:8000:63bf:3fff:fdd2\", \"::ffff:8.8.8.8\"]",
+            ),
+            entry(
                 "narrow",
                 "source",
                 &hostile_wasm(),
@@ -199,6 +206,21 @@ async fn undeclared_hosts_private_addresses_and_redirects_to_them_are_refused_be
         .await,
     );
     assert!(metadata.contains("a cloud metadata address"), "{metadata}");
+    // IPv6 forms that carry IPv4 (a translator or tunnel could reach anything).
+    for (literal, reason) in [
+        ("64:ff9b::a00:1", "private"),
+        ("2002:a00:1::1", "6to4"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
+        ("::ffff:8.8.8.8", "IPv4-mapped"),
+    ] {
+        let refused = denied(search("tunnels", format!("fetch http://[{literal}]/")).await);
+        assert!(
+            refused.ends_with(&format!(
+                "a {reason} address; plugins may only reach public addresses"
+            )),
+            "{refused}"
+        );
+    }
     let scheme = denied(search("hostile", "fetch file:///etc/passwd".to_string()).await);
     assert!(
         scheme.contains("only http and https URLs are allowed"),
