@@ -66,7 +66,7 @@ pub struct OutgoingRequest {
     pub method: reqwest::Method,
     pub url: String,
     pub headers: Vec<(String, String)>,
-    /// Injected by the host; dropped when a redirect leaves the original host.
+    /// Injected by the host; dropped when a redirect leaves the original origin (scheme, host, port).
     pub secret_headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
 }
@@ -323,20 +323,21 @@ impl Egress {
         let mut url = Url::parse(&request.url).map_err(|error| {
             FetchFailure::InvalidRequest(format!("invalid URL {:?}: {error}", request.url))
         })?;
-        let original_host = url.host_str().unwrap_or_default().to_string();
+        // Secrets are for the exact origin asked for (scheme, host and port): a
+        // redirect to another port or to plain http of the same host gets none.
+        let original_origin = url.origin();
         let mut method = request.method.clone();
         let mut body = request.body.clone();
         for hop in 0..=rules.max_redirects {
             self.check_url(rules, &url)?;
-            let host = url.host_str().unwrap_or_default().to_string();
-            let same_host = host == original_host;
+            let same_origin = url.origin() == original_origin;
             let response = self
                 .send_once(
                     rules,
                     &url,
                     &method,
                     request,
-                    same_host,
+                    same_origin,
                     body.clone(),
                     deadline,
                 )

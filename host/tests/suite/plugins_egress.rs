@@ -80,6 +80,26 @@ async fn declared_local_fixture_is_reachable_and_secrets_are_injected_by_the_hos
     );
     assert_eq!(dropped[0].extra[1], ("final-url".to_string(), elsewhere));
 
+    // Nor does a redirect to another port of the same host: secrets bind to the origin.
+    let other_port = start_fixture().await;
+    let same_host_other_port = other_port.url("/auth");
+    let redirected = fixture.url(&format!("/redirect?to={same_host_other_port}"));
+    let dropped = host
+        .search(
+            "echo",
+            &query(&format!("secret JOBSCOUT_TEST_ECHO_TOKEN {redirected}"), 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        dropped[0].description_text.as_deref(),
+        Some("no authorization")
+    );
+    assert_eq!(
+        dropped[0].extra[1],
+        ("final-url".to_string(), same_host_other_port)
+    );
+
     let unset = host
         .search(
             "echo",
