@@ -12,8 +12,9 @@
 //! `search_vector`, so it always gets the plain condition.
 
 use chrono::{DateTime, Duration, Utc};
+use sqlx::{Database, Encode, QueryBuilder, Type};
 
-use super::sql::{escape_like, Bind, SqlBuilder};
+use super::codec::Time;
 use super::Engine;
 
 /// The filters of `GET /jobs`; `None` means "not filtered".
@@ -109,35 +110,39 @@ pub fn fts_query(q: &str) -> Option<String> {
     (!words.is_empty()).then(|| format!("\"{}\"*", words.join(" ")))
 }
 
-/// Appends `WHERE …` for `filter`; `plan` only matters for a SQLite `q` search.
-pub fn push_filters(
-    builder: &mut SqlBuilder,
+/// Appends `WHERE …` for `filter` to a query of either engine; `plan` only matters
+/// for a SQLite `q` search. Every value is bound, never written into the SQL.
+pub fn push_filters<'args, DB>(
+    builder: &mut QueryBuilder<'args, DB>,
     engine: Engine,
     filter: &JobFilter,
     now: DateTime<Utc>,
     plan: SearchPlan,
-) {
+) where
+    DB: Database,
+    String: Encode<'args, DB> + Type<DB>,
+    f64: Encode<'args, DB> + Type<DB>,
+    Time: Encode<'args, DB> + Type<DB>,
+{
+    // SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
+    let like = match engine {
+        Engine::Sqlite => "LIKE",
+        Engine::Postgres => "ILIKE",
+    };
     builder.push(" WHERE 1=1");
     if let Some(q) = filter.q.as_deref() {
         let words = search_words(q);
         if words.is_empty() {
             // Nothing indexable (e.g. "++"): a literal substring scan keeps the old meaning.
             let pattern = format!("%{}%", escape_like(q));
-            let operator = if engine == Engine::Postgres {
-                "ILIKE"
-            } else {
-                "LIKE"
-            };
-            builder.push(" AND (");
-            for (index, column) in ["title", "company", "description_text"].iter().enumerate() {
-                if index > 0 {
-                    builder.push(" OR ");
-                }
-                builder.push(&format!("{column} {operator} "));
-                builder.bind(Bind::Text(pattern.clone()));
-                builder.push(" ESCAPE '\\'");
+            let mut columns = builder.separated(" OR ");
+            columns.push_unseparated(" AND (");
+            for column in ["title", "company", "description_text"] {
+                columns.push(format_args!("{column} {like} "));
+                columns.push_bind_unseparated(pattern.clone());
+                columns.push_unseparated(" ESCAPE '\\'");
             }
-            builder.push(")");
+            columns.push_unseparated(")");
         } else {
             match engine {
                 Engine::Sqlite => {
@@ -147,77 +152,90 @@ pub fn push_filters(
                         SearchPlan::FromIndex => "job_id",
                         SearchPlan::FromSortOrder => "+job_id",
                     };
-                    builder.push(&format!(
-                        " AND {column} IN (SELECT k.job_id FROM jobs_fts JOIN job_search_keys k \
-                         ON k.search_rowid = jobs_fts.rowid WHERE jobs_fts MATCH "
-                    ));
-                    builder.bind(Bind::Text(format!("\"{}\"*", words.join(" "))));
-                    builder.push(")");
+                    builder
+                        .push(format_args!(
+                            " AND {column} IN (SELECT k.job_id FROM jobs_fts JOIN job_search_keys k \
+                             ON k.search_rowid = jobs_fts.rowid WHERE jobs_fts MATCH "
+                        ))
+                        .push_bind(format!("\"{}\"*", words.join(" ")))
+                        .push(")");
                 }
                 Engine::Postgres => {
                     // PostgreSQL splits the text with the same parser as the index, then
                     // the last lexeme becomes a prefix.
-                    builder.push(
-                        " AND search_vector @@ to_tsquery('simple', \
-                         regexp_replace(phraseto_tsquery('simple', ",
-                    );
-                    builder.bind(Bind::Text(q.trim().to_string()));
-                    builder.push(")::text, '''$', ''':*'))");
+                    builder
+                        .push(
+                            " AND search_vector @@ to_tsquery('simple', \
+                             regexp_replace(phraseto_tsquery('simple', ",
+                        )
+                        .push_bind(q.trim().to_string())
+                        .push(")::text, '''$', ''':*'))");
                 }
             }
         }
     }
     if let Some(location) = filter.location.as_deref() {
-        let operator = if engine == Engine::Postgres {
-            "ILIKE"
-        } else {
-            "LIKE"
-        };
-        builder.push(&format!(" AND location_raw {operator} "));
-        builder.bind(Bind::Text(format!("%{}%", escape_like(location))));
-        builder.push(" ESCAPE '\\'");
+        builder
+            .push(format_args!(" AND location_raw {like} "))
+            .push_bind(format!("%{}%", escape_like(location)))
+            .push(" ESCAPE '\\'");
     }
     if let Some(remote) = filter.remote.as_deref() {
-        builder.push(" AND remote_type = ");
-        builder.bind(Bind::Text(remote.to_string()));
+        builder
+            .push(" AND remote_type = ")
+            .push_bind(remote.to_string());
     }
     if let Some(employment) = filter.employment.as_deref() {
         match engine {
             Engine::Sqlite => {
                 // Arrays are JSON text; rows holding something else never match.
-                builder.push(
-                    " AND (CASE WHEN json_valid(employment_types) THEN EXISTS \
-                     (SELECT 1 FROM json_each(employment_types) WHERE json_each.value = ",
-                );
-                builder.bind(Bind::Text(employment.to_string()));
-                builder.push(") ELSE 0 END)");
+                builder
+                    .push(
+                        " AND (CASE WHEN json_valid(employment_types) THEN EXISTS \
+                         (SELECT 1 FROM json_each(employment_types) WHERE json_each.value = ",
+                    )
+                    .push_bind(employment.to_string())
+                    .push(") ELSE 0 END)");
             }
             Engine::Postgres => {
-                builder.push(" AND ");
-                builder.bind(Bind::Text(employment.to_string()));
-                builder.push(" = ANY(employment_types)");
+                builder
+                    .push(" AND ")
+                    .push_bind(employment.to_string())
+                    .push(" = ANY(employment_types)");
             }
         }
     }
     if let Some(source) = filter.source.as_deref() {
-        builder.push(" AND source = ");
-        builder.bind(Bind::Text(source.to_string()));
+        builder.push(" AND source = ").push_bind(source.to_string());
     }
     if let Some(since) = filter
         .posted_since_days
         .filter(|days| *days > 0)
         .and_then(|days| posted_since_cutoff(now, days))
     {
-        builder.push(" AND (posted_at >= ");
-        builder.bind(Bind::Time(since));
-        builder.push(" OR first_seen_at >= ");
-        builder.bind(Bind::Time(since));
-        builder.push(")");
+        builder
+            .push(" AND (posted_at >= ")
+            .push_bind(Time(Some(since)))
+            .push(" OR first_seen_at >= ")
+            .push_bind(Time(Some(since)))
+            .push(")");
     }
     if let Some(min_score) = filter.min_score {
-        builder.push(" AND ai_score >= ");
-        builder.bind(Bind::Float(min_score));
+        builder.push(" AND ai_score >= ").push_bind(min_score);
     }
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside LIKE patterns
+/// written with `ESCAPE '\'`.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(character);
+    }
+    escaped
 }
 
 /// The earliest date `posted_since = days` keeps, or `None` when the window reaches
@@ -278,6 +296,51 @@ mod tests {
                 "indexed {indexed}, rows {rows}, threshold {threshold}"
             );
         }
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like(r"100%_a\b"), r"100\%\_a\\b");
+    }
+
+    #[test]
+    fn filters_bind_every_value_with_the_engines_placeholders() {
+        let filter = JobFilter {
+            q: Some("++".to_string()),
+            location: Some("Berlin".to_string()),
+            remote: Some("remote".to_string()),
+            posted_since_days: Some(7),
+            min_score: Some(0.5),
+            ..JobFilter::default()
+        };
+        let now = Utc::now();
+        let mut sqlite = QueryBuilder::<sqlx::Sqlite>::new("SELECT 1 FROM jobs");
+        push_filters(
+            &mut sqlite,
+            Engine::Sqlite,
+            &filter,
+            now,
+            SearchPlan::default(),
+        );
+        let mut postgres = QueryBuilder::<sqlx::Postgres>::new("SELECT 1 FROM jobs");
+        push_filters(
+            &mut postgres,
+            Engine::Postgres,
+            &filter,
+            now,
+            SearchPlan::default(),
+        );
+        // Three substring columns, location, remote, two dates and the score.
+        assert_eq!(sqlite.sql().matches('?').count(), 8, "{}", sqlite.sql());
+        assert!(postgres.sql().contains("$8") && !postgres.sql().contains("$9"));
+        assert!(sqlite
+            .sql()
+            .contains(r"(title LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\' OR description_text LIKE ? ESCAPE '\')"));
+        assert!(postgres.sql().contains(r"location_raw ILIKE $4 ESCAPE '\'"));
+        assert!(
+            !sqlite.sql().contains("Berlin"),
+            "values are bound, not written"
+        );
     }
 
     #[test]

@@ -8,12 +8,11 @@ use serde::Serialize;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
-use sqlx::{Decode, Type, ValueRef as _};
+use sqlx::{Decode, QueryBuilder, Type, ValueRef as _};
 
 use super::codec::{on_pool, StoredRow, Time};
 use super::job_filter::{fts_query, push_filters, SearchPlan};
 pub use super::job_filter::{search_words, JobFilter};
-use super::sql::{bind_postgres, bind_sqlite, Bind, SqlBuilder};
 use super::{Engine, Pool};
 
 /// One stored job with every column the API and the pipeline use.
@@ -152,32 +151,16 @@ pub async fn page_jobs(
     let engine = pool.engine();
     let offset = (page - 1).saturating_mul(page_size);
     let plan = search_plan(pool, filter, offset.saturating_add(page_size)).await?;
-    let mut rows_sql = SqlBuilder::new(engine);
-    rows_sql
-        .push("SELECT ")
-        .push(LIST_COLUMNS)
-        .push(" FROM jobs");
-    push_filters(&mut rows_sql, engine, filter, Utc::now(), plan);
-    rows_sql
-        .push(" ORDER BY ")
-        .push(sort.order_by(engine))
-        .push(" LIMIT ");
-    rows_sql
-        .bind(Bind::Int(page_size))
-        .push(" OFFSET ")
-        .bind(Bind::Int(offset));
-    match pool {
-        Pool::Sqlite(pool) => {
-            bind_sqlite(sqlx::query_as(&rows_sql.sql), &rows_sql.binds)
-                .fetch_all(pool)
-                .await
-        }
-        Pool::Postgres(pool) => {
-            bind_postgres(sqlx::query_as(&rows_sql.sql), &rows_sql.binds)
-                .fetch_all(pool)
-                .await
-        }
-    }
+    on_pool!(pool, pool => {
+        let mut query = QueryBuilder::new(format!("SELECT {LIST_COLUMNS} FROM jobs"));
+        push_filters(&mut query, engine, filter, Utc::now(), plan);
+        query
+            .push(format_args!(" ORDER BY {} LIMIT ", sort.order_by(engine)))
+            .push_bind(page_size)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        query.build_query_as().fetch_all(pool).await
+    })
 }
 
 /// How a SQLite `q` search should read the index for a page ending at `rows_needed`
@@ -222,24 +205,8 @@ pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Er
             return Ok(total);
         }
     }
-    let mut count_sql = SqlBuilder::new(engine);
-    count_sql.push("SELECT COUNT(*) FROM jobs");
-    push_filters(
-        &mut count_sql,
-        engine,
-        filter,
-        Utc::now(),
-        SearchPlan::default(),
-    );
-    let (total,) = match pool {
-        Pool::Sqlite(pool) => {
-            bind_sqlite(
-                sqlx::query_as::<_, (i64,)>(&count_sql.sql),
-                &count_sql.binds,
-            )
-            .fetch_one(pool)
-            .await?
-        }
+    let now = Utc::now();
+    match pool {
         Pool::Postgres(pool) if filter.q.is_some() => {
             // The planner prices a sequential scan without the cost of detoasting every
             // stored `search_vector`, so for a broad word it scans the table (325 ms on
@@ -247,18 +214,18 @@ pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Er
             // `SET LOCAL` needs a transaction, and a transaction must never be dropped
             // half-way (a failed sibling query or a client hanging up would drop it), so
             // it runs in a task of its own that always reaches its commit or rollback.
+            let mut query = QueryBuilder::new("SELECT COUNT(*) FROM jobs");
+            push_filters(&mut query, engine, filter, now, SearchPlan::default());
             let pool = pool.clone();
             let task = tokio::spawn(async move {
                 let mut transaction = pool.begin().await?;
                 sqlx::query("SET LOCAL enable_seqscan = off")
                     .execute(&mut *transaction)
                     .await?;
-                let total = bind_postgres(
-                    sqlx::query_as::<_, (i64,)>(&count_sql.sql),
-                    &count_sql.binds,
-                )
-                .fetch_one(&mut *transaction)
-                .await;
+                let total = query
+                    .build_query_scalar::<i64>()
+                    .fetch_one(&mut *transaction)
+                    .await;
                 match total {
                     Ok(total) => {
                         transaction.commit().await?;
@@ -271,23 +238,17 @@ pub async fn count_jobs(pool: &Pool, filter: &JobFilter) -> Result<i64, sqlx::Er
                 }
             });
             match task.await {
-                Ok(total) => total?,
+                Ok(total) => total,
                 Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-                Err(error) => {
-                    return Err(sqlx::Error::Protocol(format!("count task ended: {error}")))
-                }
+                Err(error) => Err(sqlx::Error::Protocol(format!("count task ended: {error}"))),
             }
         }
-        Pool::Postgres(pool) => {
-            bind_postgres(
-                sqlx::query_as::<_, (i64,)>(&count_sql.sql),
-                &count_sql.binds,
-            )
-            .fetch_one(pool)
-            .await?
-        }
-    };
-    Ok(total)
+        pool => on_pool!(pool, pool => {
+            let mut query = QueryBuilder::new("SELECT COUNT(*) FROM jobs");
+            push_filters(&mut query, engine, filter, now, SearchPlan::default());
+            query.build_query_scalar::<i64>().fetch_one(pool).await
+        }),
+    }
 }
 
 /// One job with its full description, or `None`.

@@ -20,7 +20,6 @@ pub mod saved_searches;
 pub mod scheduler;
 pub mod scrape;
 pub mod search_vector;
-mod sql;
 mod time;
 pub mod trouble;
 mod upsert;
