@@ -35,16 +35,22 @@ pub fn endpoint_client() -> reqwest::Client {
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            reqwest::Client::builder()
-                .user_agent(SERVER_USER_AGENT)
-                .no_proxy()
-                .connect_timeout(Duration::from_secs(10))
-                .pool_idle_timeout(Duration::from_secs(30))
+            client_builder(SERVER_USER_AGENT)
                 .build()
                 // Building fails only without a TLS backend, which is compiled in.
                 .unwrap_or_default()
         })
         .clone()
+}
+
+/// What every outbound client shares: no proxy from the environment (a proxy would
+/// see past the address checks), a connect timeout and a short-lived idle pool.
+fn client_builder(user_agent: &str) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(30))
 }
 
 /// Redirects a plugin fetch follows.
@@ -172,16 +178,12 @@ impl std::fmt::Debug for Egress {
 impl Egress {
     pub fn new(allow_local: &[String]) -> anyhow::Result<Egress> {
         let allowance = Arc::new(LocalAllowance::new(allow_local));
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
+        let client = client_builder(USER_AGENT)
             // Redirects are followed by hand so that each hop is re-checked.
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(PolicyResolver {
                 allowance: allowance.clone(),
             }))
-            .no_proxy()
-            .connect_timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(30))
             .build()?;
         Ok(Egress {
             client,
