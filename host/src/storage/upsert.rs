@@ -245,6 +245,27 @@ fn postgres_upsert() -> String {
 /// relevance or AI score does not erase a stored one. When one id appears twice,
 /// the later record wins.
 pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Error> {
+    upsert_jobs_with(pool, jobs, Vectors::FromHost).await
+}
+
+/// Who computes a new PostgreSQL row's `search_vector`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vectors {
+    /// The host, for plain text (`storage::search_vector`); the trigger for the rest.
+    FromHost,
+    /// The insert trigger, for every row (no stored-id check, no literal sent).
+    FromTrigger,
+}
+
+/// [`upsert_jobs`] with the choice of [`Vectors`]: `jobscout-bench search-vector`
+/// measures both on recorded texts.
+#[doc(hidden)]
+pub async fn upsert_jobs_with(
+    pool: &Pool,
+    jobs: &[JobRecord],
+    vectors: Vectors,
+) -> Result<(), sqlx::Error> {
     // One statement may not touch a row twice (PostgreSQL refuses it).
     let mut last_index: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
     for (index, job) in jobs.iter().enumerate() {
@@ -278,7 +299,7 @@ pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Er
             }
             transaction.commit().await
         }
-        Pool::Postgres(pool) => upsert_postgres(pool, &unique, now).await,
+        Pool::Postgres(pool) => upsert_postgres(pool, &unique, now, vectors).await,
     }
 }
 
@@ -297,6 +318,7 @@ async fn upsert_postgres(
     pool: &PgPool,
     jobs: &[&JobRecord],
     now: DateTime<Utc>,
+    vectors: Vectors,
 ) -> Result<(), sqlx::Error> {
     let sql = postgres_upsert();
     let mut first = pool.begin().await?;
@@ -312,14 +334,14 @@ async fn upsert_postgres(
         None
     };
     let Some(mut second) = second else {
-        upsert_postgres_chunks(&mut first, &sql, jobs, now).await?;
+        upsert_postgres_chunks(&mut first, &sql, jobs, now, vectors).await?;
         return first.commit().await;
     };
     let mut second = sqlx::Connection::begin(&mut *second).await?;
     let (head, tail) = jobs.split_at(jobs.len() / 2);
     let (head_done, tail_done) = tokio::join!(
-        upsert_postgres_chunks(&mut first, &sql, head, now),
-        upsert_postgres_chunks(&mut second, &sql, tail, now),
+        upsert_postgres_chunks(&mut first, &sql, head, now, vectors),
+        upsert_postgres_chunks(&mut second, &sql, tail, now, vectors),
     );
     head_done?;
     tail_done?;
@@ -348,10 +370,14 @@ async fn upsert_postgres_chunks(
     sql: &str,
     jobs: &[&JobRecord],
     now: DateTime<Utc>,
+    vectors: Vectors,
 ) -> Result<(), sqlx::Error> {
     for chunk in jobs.chunks(POSTGRES_ROWS_PER_STATEMENT) {
-        let stored = stored_job_ids(transaction, chunk).await?;
-        bind_postgres(sqlx::query(sql), chunk, &stored, now)
+        let stored = match vectors {
+            Vectors::FromHost => Some(stored_job_ids(transaction, chunk).await?),
+            Vectors::FromTrigger => None,
+        };
+        bind_postgres(sqlx::query(sql), chunk, stored.as_ref(), now)
             .execute(&mut **transaction)
             .await?;
     }
@@ -452,11 +478,11 @@ fn array_literal(values: &[String]) -> String {
 }
 
 /// Binds `jobs` as one array per column, in `COLUMNS` order; numbers as `REAL`;
-/// then the `search_vector` literals of the rows not in `stored`.
+/// then the `search_vector` literals of the rows not in `stored` (none without it).
 fn bind_postgres<'q>(
     query: PgQuery<'q>,
     jobs: &[&'q JobRecord],
-    stored: &HashSet<String>,
+    stored: Option<&HashSet<String>>,
     now: DateTime<Utc>,
 ) -> PgQuery<'q> {
     let text = |field: fn(&'q JobRecord) -> Option<&'q str>| -> Vec<Option<&'q str>> {
@@ -529,6 +555,7 @@ fn bind_postgres<'q>(
         .bind(
             jobs.iter()
                 .map(|job| {
+                    let stored = stored?;
                     if stored.contains(&job.job_id) {
                         return None;
                     }
