@@ -297,8 +297,6 @@ pub async fn catalogue_stats(pool: &Pool) -> Result<CatalogueStats, sqlx::Error>
 }
 
 pub use super::upsert::upsert_jobs;
-#[doc(hidden)]
-pub use super::upsert::{upsert_jobs_with, Vectors};
 
 fn empty_to_none(value: Option<String>) -> Option<String> {
     value.filter(|text| !text.is_empty())

@@ -19,7 +19,6 @@ pub mod runs;
 pub mod saved_searches;
 pub mod scheduler;
 pub mod scrape;
-pub mod search_vector;
 mod time;
 pub mod trouble;
 mod upsert;

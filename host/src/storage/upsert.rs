@@ -12,13 +12,12 @@
 //!   others inserted. Inserting only rows that do not exist yet keeps the
 //!   `search_vector` insert trigger (migration 0030) from running for rows that
 //!   end up as updates, as it would with `ON CONFLICT DO UPDATE`; that clause stays
-//!   for a row another session inserts meanwhile. A new row of plain text comes with
-//!   its `search_vector` computed here (`storage::search_vector`), and the trigger
-//!   (migration 0031) computes only the others. Each chunk first asks which of its
-//!   ids are stored, so rows that will be updates are sent without one. A batch of
+//!   for a row another session inserts meanwhile. The trigger computes every new
+//!   row's `search_vector` (computing plain texts' vectors here did not pay on real
+//!   sources' texts: BENCHMARKS.md, "search_vector in the host"). A batch of
 //!   several chunks is written in two halves on two connections at once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -26,7 +25,6 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgPool, Postgres};
 
 use super::jobs::JobRecord;
-use super::search_vector::postgres_search_vector;
 use super::write::begin_sqlite_write;
 use super::{format_timestamp, Pool};
 
@@ -222,16 +220,12 @@ fn postgres_upsert() -> String {
          THEN batch.description_text ELSE jobs.description_text END",
     );
     let names = column_names();
-    // The last array holds each row's `search_vector` literal, or NULL where the
-    // insert trigger computes it (see `storage::search_vector`).
-    let vectors = COLUMNS.len() + 1;
     format!(
-        "WITH batch AS (SELECT {typed}, search_vector_literal \
-         FROM UNNEST({arrays}, ${vectors}::text[]) AS u ({names}, search_vector_literal)), \
+        "WITH batch AS (SELECT {typed} FROM UNNEST({arrays}) AS u ({names})), \
          changed AS (UPDATE jobs SET {updates} FROM batch \
          WHERE jobs.job_id = batch.job_id AND ({changes})) \
-         INSERT INTO jobs ({names}, search_vector) \
-         SELECT {names}, search_vector_literal::tsvector FROM batch \
+         INSERT INTO jobs ({names}) \
+         SELECT {names} FROM batch \
          WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = batch.job_id) \
          ON CONFLICT (job_id) DO UPDATE SET {conflict}",
         changes = changes("batch", "IS DISTINCT FROM", true),
@@ -245,27 +239,6 @@ fn postgres_upsert() -> String {
 /// relevance or AI score does not erase a stored one. When one id appears twice,
 /// the later record wins.
 pub async fn upsert_jobs(pool: &Pool, jobs: &[JobRecord]) -> Result<(), sqlx::Error> {
-    upsert_jobs_with(pool, jobs, Vectors::FromHost).await
-}
-
-/// Who computes a new PostgreSQL row's `search_vector`.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Vectors {
-    /// The host, for plain text (`storage::search_vector`); the trigger for the rest.
-    FromHost,
-    /// The insert trigger, for every row (no stored-id check, no literal sent).
-    FromTrigger,
-}
-
-/// [`upsert_jobs`] with the choice of [`Vectors`]: `jobscout-bench search-vector`
-/// measures both on recorded texts.
-#[doc(hidden)]
-pub async fn upsert_jobs_with(
-    pool: &Pool,
-    jobs: &[JobRecord],
-    vectors: Vectors,
-) -> Result<(), sqlx::Error> {
     // One statement may not touch a row twice (PostgreSQL refuses it).
     let mut last_index: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
     for (index, job) in jobs.iter().enumerate() {
@@ -299,7 +272,7 @@ pub async fn upsert_jobs_with(
             }
             transaction.commit().await
         }
-        Pool::Postgres(pool) => upsert_postgres(pool, &unique, now, vectors).await,
+        Pool::Postgres(pool) => upsert_postgres(pool, &unique, now).await,
     }
 }
 
@@ -318,7 +291,6 @@ async fn upsert_postgres(
     pool: &PgPool,
     jobs: &[&JobRecord],
     now: DateTime<Utc>,
-    vectors: Vectors,
 ) -> Result<(), sqlx::Error> {
     let sql = postgres_upsert();
     let mut first = pool.begin().await?;
@@ -334,14 +306,14 @@ async fn upsert_postgres(
         None
     };
     let Some(mut second) = second else {
-        upsert_postgres_chunks(&mut first, &sql, jobs, now, vectors).await?;
+        upsert_postgres_chunks(&mut first, &sql, jobs, now).await?;
         return first.commit().await;
     };
     let mut second = sqlx::Connection::begin(&mut *second).await?;
     let (head, tail) = jobs.split_at(jobs.len() / 2);
     let (head_done, tail_done) = tokio::join!(
-        upsert_postgres_chunks(&mut first, &sql, head, now, vectors),
-        upsert_postgres_chunks(&mut second, &sql, tail, now, vectors),
+        upsert_postgres_chunks(&mut first, &sql, head, now),
+        upsert_postgres_chunks(&mut second, &sql, tail, now),
     );
     head_done?;
     tail_done?;
@@ -370,35 +342,13 @@ async fn upsert_postgres_chunks(
     sql: &str,
     jobs: &[&JobRecord],
     now: DateTime<Utc>,
-    vectors: Vectors,
 ) -> Result<(), sqlx::Error> {
     for chunk in jobs.chunks(POSTGRES_ROWS_PER_STATEMENT) {
-        let stored = match vectors {
-            Vectors::FromHost => Some(stored_job_ids(transaction, chunk).await?),
-            Vectors::FromTrigger => None,
-        };
-        bind_postgres(sqlx::query(sql), chunk, stored.as_ref(), now)
+        bind_postgres(sqlx::query(sql), chunk, now)
             .execute(&mut **transaction)
             .await?;
     }
     Ok(())
-}
-
-/// The ids of `jobs` already stored. Only the other rows can be inserted, so only
-/// they need a `search_vector` computed and sent (about 1 KB per row); a row
-/// another session inserts or deletes meanwhile stays correct either way, since
-/// the literal is read only on insert and a missing one falls to the trigger.
-async fn stored_job_ids(
-    transaction: &mut sqlx::Transaction<'_, Postgres>,
-    jobs: &[&JobRecord],
-) -> Result<HashSet<String>, sqlx::Error> {
-    let ids: Vec<&str> = jobs.iter().map(|job| job.job_id.as_str()).collect();
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT job_id FROM jobs WHERE job_id = ANY($1::text[])")
-            .bind(ids)
-            .fetch_all(&mut **transaction)
-            .await?;
-    Ok(stored.into_iter().collect())
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
@@ -477,12 +427,10 @@ fn array_literal(values: &[String]) -> String {
     literal
 }
 
-/// Binds `jobs` as one array per column, in `COLUMNS` order; numbers as `REAL`;
-/// then the `search_vector` literals of the rows not in `stored` (none without it).
+/// Binds `jobs` as one array per column, in `COLUMNS` order; numbers as `REAL`.
 fn bind_postgres<'q>(
     query: PgQuery<'q>,
     jobs: &[&'q JobRecord],
-    stored: Option<&HashSet<String>>,
     now: DateTime<Utc>,
 ) -> PgQuery<'q> {
     let text = |field: fn(&'q JobRecord) -> Option<&'q str>| -> Vec<Option<&'q str>> {
@@ -552,21 +500,6 @@ fn bind_postgres<'q>(
         .bind(text(|job| job.ai_tech_stack.as_deref()))
         .bind(text(|job| job.ai_company_summary.as_deref()))
         .bind(list(|job| &job.ai_flags))
-        .bind(
-            jobs.iter()
-                .map(|job| {
-                    let stored = stored?;
-                    if stored.contains(&job.job_id) {
-                        return None;
-                    }
-                    postgres_search_vector(
-                        &job.title,
-                        &job.company,
-                        job.description_text.as_deref(),
-                    )
-                })
-                .collect::<Vec<_>>(),
-        )
 }
 
 #[cfg(test)]
@@ -595,8 +528,7 @@ mod tests {
     fn the_postgres_statement_binds_one_array_per_column() {
         let statement = postgres_upsert();
         assert!(statement.contains(&format!("${}::text[]", COLUMNS.len())));
-        assert!(statement.contains(&format!("${}::text[]", COLUMNS.len() + 1)));
-        assert!(!statement.contains(&format!("${}", COLUMNS.len() + 2)));
+        assert!(!statement.contains(&format!("${}", COLUMNS.len() + 1)));
         assert!(statement.contains("tags::text[] AS tags"));
         assert!(!statement.contains("first_seen_at = "));
         assert!(statement.contains("jobs.last_seen_at IS DISTINCT FROM batch.last_seen_at"));

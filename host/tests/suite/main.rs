@@ -28,7 +28,6 @@ mod profile_flows;
 mod reliability;
 mod saved_searches_flows;
 mod search_plans;
-mod search_vector;
 mod storage_adoption;
 mod storage_upsert;
 

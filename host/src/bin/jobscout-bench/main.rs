@@ -4,7 +4,6 @@
 //! server while database connections are killed. See BENCHMARKS.md.
 
 mod faults;
-mod search_vector;
 
 use std::time::Instant;
 
@@ -55,15 +54,6 @@ enum Command {
         /// Concurrent clients.
         #[arg(long, default_value_t = 8)]
         clients: usize,
-    },
-    /// New and seen-again upserts of the recorded sources' descriptions with the
-    /// host's `search_vector` and with the trigger's, each in a scratch database on
-    /// the PostgreSQL server of JOBSCOUT_DATABASE_URL.
-    SearchVector {
-        #[arg(long, default_value_t = 20_000)]
-        rows: usize,
-        #[arg(long, default_value_t = 3)]
-        rounds: usize,
     },
     /// Serve `--body-file` at /page and a tiny body at /health.
     Ceiling {
@@ -550,16 +540,6 @@ async fn main() -> anyhow::Result<()> {
             in_memory,
             digest,
         } => pipeline(postings, in_memory, digest).await,
-        Command::SearchVector { rows, rounds } => {
-            let settings = Settings::load()
-                .map_err(anyhow::Error::msg)?
-                .into_result()
-                .map_err(anyhow::Error::msg)?;
-            let jobscout::config::DatabaseTarget::Postgres(url) = settings.database else {
-                anyhow::bail!("search-vector needs PostgreSQL: set JOBSCOUT_DATABASE_URL to a postgres:// URL");
-            };
-            search_vector::run(&url, rows, rounds).await
-        }
         Command::Ceiling { port, body_file } => ceiling(port, body_file).await,
         Command::Faults {
             seconds,
