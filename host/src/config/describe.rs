@@ -225,7 +225,37 @@ impl Settings {
             ),
             ("JOB_PAGE_MAX_BYTES", self.job_page_max_bytes.to_string()),
         ];
+        let ai = &self.ai;
+        let review = &ai.review;
+        let ai_rows = [
+            ("AI_ENABLED", ai.enabled.to_string()),
+            ("OPENAI_API_KEY", mask(&ai.api_key)),
+            ("OPENAI_BASE_URL", mask_url_password(&ai.base_url)),
+            ("OPENAI_MODEL", ai.model.clone()),
+            ("OPENAI_EMBEDDING_MODEL", ai.embedding_model.clone()),
+            ("AI_TIMEOUT_SECONDS", ai.timeout.as_secs().to_string()),
+            ("AI_MAX_ATTEMPTS", ai.max_attempts.to_string()),
+            ("APPLY_PACK_REVIEW_ENABLED", review.enabled.to_string()),
+            ("APPLY_PACK_REVIEW_MODEL", review.model.clone()),
+            (
+                "APPLY_PACK_REVIEW_MAX_ITERS",
+                review.max_iterations.to_string(),
+            ),
+            (
+                "APPLY_PACK_REVIEW_TIMEOUT_S",
+                review.timeout.as_secs().to_string(),
+            ),
+            (
+                "APPLY_PACK_REVIEW_MAX_TOKENS_REVIEW",
+                review.max_tokens_review.to_string(),
+            ),
+            (
+                "APPLY_PACK_REVIEW_MAX_TOKENS_REVISE",
+                review.max_tokens_revise.to_string(),
+            ),
+        ];
         rows.into_iter()
+            .chain(ai_rows)
             .map(|(name, value)| (format!("{PREFIX}{name}"), value))
             .collect()
     }

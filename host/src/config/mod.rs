@@ -5,9 +5,10 @@
 //! `jobscout check-config` can print them all at once; `serve` refuses to start on any.
 //!
 //! `mod.rs` is the settings themselves; `read.rs` reads each one (name, default,
-//! bounds); `describe.rs` is what `check-config` prints; `source.rs` is the raw
+//! bounds), `ai.rs` those of the AI provider; `describe.rs` is what `check-config` prints; `source.rs` is the raw
 //! variables (`.env` under the environment, case-insensitive names, list forms).
 
+mod ai;
 mod describe;
 mod read;
 mod source;
@@ -17,6 +18,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use ai::{AiSettings, ReviewSettings, OPENAI_BASE_URL};
 pub use describe::mask_url_password;
 pub use source::{parse_list, SecretValues, SettingProblem, SettingsSource, PREFIX};
 
@@ -152,6 +154,9 @@ pub struct Settings {
     /// Fetching a job page for `/apply/job/parse`.
     pub job_page_timeout: Duration,
     pub job_page_max_bytes: u64,
+
+    // --- AI provider ---
+    pub ai: AiSettings,
 }
 
 /// The result of reading settings: the values (defaults where a value was bad)

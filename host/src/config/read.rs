@@ -221,6 +221,7 @@ impl Settings {
                 1024,
                 100 * 1024 * 1024,
             ),
+            ai: AiSettings::read_from(src),
         };
 
         let problems = source.take_problems();
