@@ -3,6 +3,7 @@
 //! `main.rs` is a thin shell over this crate so that tests and tools reuse the same
 //! building blocks. See `ARCHITECTURE.md` at the repository root for the map.
 
+pub mod ai;
 pub mod apply;
 pub mod auth;
 pub mod cli;

@@ -16,7 +16,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("services", &["apply", "pipeline"]),
     (
         "storage, plugins and other infrastructure",
-        &["storage", "plugins", "auth", "telemetry"],
+        &["storage", "plugins", "auth", "ai", "telemetry"],
     ),
     ("the outbound HTTP service", &["net"]),
     ("settings and shutdown", &["config", "shutdown"]),

@@ -47,6 +47,10 @@ pub enum Error {
         retry_after_seconds: u64,
     },
 
+    /// 502: a dependency (the AI provider) answered, but not usably.
+    #[error("{0}")]
+    BadGateway(String),
+
     /// 503: a dependency (the database, an identity provider) is unavailable.
     #[error("{0}")]
     Unavailable(String),
@@ -104,6 +108,20 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+impl Error {
+    /// An AI failure of `feature` ("Apply pack generation") as the earlier backend
+    /// answered it: 503 when the provider is unavailable or not configured, 502 when
+    /// its answer was invalid or the call failed. The cause (never the key) is logged.
+    pub fn from_ai(feature: &str, error: &crate::ai::AiError) -> Self {
+        tracing::warn!(feature, %error, "AI call failed");
+        let detail = error.detail(feature);
+        match error.status() {
+            503 => Error::Unavailable(detail),
+            _ => Error::BadGateway(detail),
+        }
+    }
+}
+
 impl From<crate::storage::Unavailable> for Error {
     fn from(unavailable: crate::storage::Unavailable) -> Self {
         Error::Unavailable(unavailable.to_string())
@@ -135,6 +153,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Error::Unavailable(_) | Error::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -158,6 +177,7 @@ impl Error {
                 message: message.clone(),
                 retry_after_seconds: *retry_after_seconds,
             },
+            Error::BadGateway(message) => Error::BadGateway(message.clone()),
             Error::Unavailable(message) => Error::Unavailable(message.clone()),
             Error::Database(trouble) => Error::Database(*trouble),
             Error::Internal(cause) => Error::Internal(anyhow::anyhow!("{cause:#}")),
@@ -250,6 +270,34 @@ mod tests {
         // A statement's own error stays a 500 with a generic text.
         let response = Error::from(sqlx::Error::RowNotFound).into_response();
         assert_eq!(response.status(), 500);
+    }
+
+    #[tokio::test]
+    async fn ai_failures_answer_as_the_earlier_backend_did() {
+        use crate::ai::AiError;
+        let feature = "Apply pack generation";
+        let cases = [
+            (
+                AiError::Unavailable("429 from sk-…".into()),
+                503,
+                "AI provider is temporarily unavailable. Please try again in a few minutes.",
+            ),
+            (
+                AiError::Invalid("not JSON".into()),
+                502,
+                "Apply pack generation returned an invalid AI response",
+            ),
+            (
+                AiError::Failed("401".into()),
+                502,
+                "Apply pack generation failed",
+            ),
+        ];
+        for (error, status, detail) in cases {
+            let response = Error::from_ai(feature, &error).into_response();
+            assert_eq!(response.status(), status, "{error:?}");
+            assert_eq!(body_of(response).await["detail"], detail);
+        }
     }
 
     #[tokio::test]

@@ -7,6 +7,7 @@
 //! its full name). Shared support lives in the `*_support` modules and `common`.
 
 // Shared support.
+mod ai_support;
 mod apply_support;
 mod common;
 mod plugins_support;
@@ -49,7 +50,8 @@ mod plugins_runtime;
 mod sources_fixture_server;
 mod wit_frozen;
 
-// The Apply Workspace and its processors.
+// The Apply Workspace, its processors and the AI provider.
+mod ai_provider;
 mod apply_jobs;
 mod apply_storage;
 mod apply_trust;
