@@ -187,7 +187,7 @@ impl AiProvider {
                         if !json_mode && refuses_schema(&error) =>
                     {
                         tracing::info!(
-                            base_url = %self.settings.base_url,
+                            base_url = %crate::config::mask_url_password(&self.settings.base_url),
                             "the AI provider refuses json_schema output; using JSON mode"
                         );
                         self.json_mode_only.store(true, Ordering::Relaxed);
