@@ -19,15 +19,18 @@ pub struct RunFilters {
     pub include_internships: bool,
 }
 
-/// How many postings each filter dropped.
+/// How many postings each filter dropped, and how many links normalisation dropped
+/// (not http(s); the postings themselves are kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct FilterCounts {
     pub remote_only: u32,
     pub location: u32,
     pub employment: u32,
+    pub unsafe_links: u32,
 }
 
 impl FilterCounts {
+    /// Postings dropped.
     pub fn total(&self) -> u32 {
         self.remote_only + self.location + self.employment
     }
@@ -81,6 +84,7 @@ pub fn apply(jobs: Vec<NormalizedJob>, filters: &RunFilters) -> (Vec<NormalizedJ
     let kept = jobs
         .into_iter()
         .filter(|job| {
+            counts.unsafe_links += job.unsafe_links;
             // The lower-cased text is only made for a filter that reads it.
             let text = OnceCell::new();
             let blob = || text.get_or_init(|| text_of(job)).as_str();
@@ -162,7 +166,8 @@ mod tests {
             FilterCounts {
                 remote_only: 2,
                 location: 2,
-                employment: 1
+                employment: 1,
+                unsafe_links: 0,
             }
         );
         assert_eq!(counts.total(), 5);

@@ -290,6 +290,11 @@ async fn execute<S: PostingSource>(
         filter_counts.remote_only += counts.remote_only;
         filter_counts.location += counts.location;
         filter_counts.employment += counts.employment;
+        filter_counts.unsafe_links += counts.unsafe_links;
+        if counts.unsafe_links > 0 {
+            metrics::counter!("jobscout_unsafe_links_dropped_total", "source" => outcome.source.clone())
+                .increment(u64::from(counts.unsafe_links));
+        }
         collected_jobs.extend(kept);
         outcomes.push(outcome);
     }

@@ -28,6 +28,8 @@ pub struct NormalizedJob {
     pub salary_annual_max: Option<f64>,
     /// `company|title` normalized: the fuzzy identity used by dedupe.
     pub fingerprint: String,
+    /// Links of the posting dropped because they were not http(s) (see [`web_link`]).
+    pub unsafe_links: u32,
 }
 
 impl NormalizedJob {
@@ -40,6 +42,7 @@ impl NormalizedJob {
             salary_annual_min: None,
             salary_annual_max: None,
             fingerprint: String::new(),
+            unsafe_links: 0,
         }
     }
 }
@@ -81,9 +84,17 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
         ));
     }
     employment_types.dedup();
-    let job_url = Some(posting.listing_url.trim())
-        .filter(|url| !url.is_empty())
-        .map(str::to_string);
+    // Links are shown to users as links: only http(s) ones are kept.
+    let mut unsafe_links = 0;
+    let mut link = |url: Option<&str>| -> Option<String> {
+        let url = url.map(str::trim).filter(|url| !url.is_empty())?;
+        let kept = web_link(url).map(str::to_string);
+        unsafe_links += u32::from(kept.is_none());
+        kept
+    };
+    let job_url = link(Some(&posting.listing_url));
+    let apply_url = link(posting.apply_url.as_deref());
+    let source_url = link(posting.source_url.as_deref());
     let job_url_canonical = job_url.as_deref().map(canonical_url);
     let salary = posting.salary.as_ref();
     let period = salary.and_then(|salary| salary.period);
@@ -121,7 +132,7 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
         job_id,
         provider_id: Some(posting.source_id.clone()).filter(|id| !id.is_empty()),
         source: posting.source.clone(),
-        source_url: posting.source_url.clone(),
+        source_url,
         title_normalized: Some(title_normalized),
         company_normalized: Some(company_normalized),
         country: location.country.map(str::to_string),
@@ -141,12 +152,7 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
             .map(str::to_ascii_uppercase),
         job_url,
         job_url_canonical,
-        apply_url: posting
-            .apply_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|url| !url.is_empty())
-            .map(str::to_string),
+        apply_url,
         description_text,
         tags: posting
             .tags
@@ -171,6 +177,7 @@ pub fn normalize(posting: &SourcePosting, now: DateTime<Utc>) -> NormalizedJob {
         salary_annual_max,
         salary_period: period,
         fingerprint,
+        unsafe_links,
         record,
     }
 }
@@ -296,6 +303,19 @@ fn title_tokens(title: &str) -> impl Iterator<Item = &str> {
     title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|token| !token.is_empty())
+}
+
+/// `url` when it is an absolute http(s) URL, the only links stored: `javascript:`,
+/// `data:`, `file:` and relative or scheme-less forms would run or resolve
+/// somewhere else when a user follows them. Browsers ignore leading control
+/// characters and blanks and case in a scheme; `url` is already trimmed, and
+/// anything before `http` makes it fail here.
+pub fn web_link(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")?;
+    let scheme = &url[..scheme_end];
+    let host_start = &url[scheme_end + 3..];
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    (web && !host_start.is_empty() && !host_start.starts_with('/')).then_some(url)
 }
 
 /// Query keys dropped from canonical URLs: trackers that differ per sighting.
@@ -499,6 +519,46 @@ mod tests {
                     .into(),
             ..SourcePosting::default()
         }
+    }
+
+    #[test]
+    fn only_http_links_are_kept_and_the_others_counted() {
+        for kept in [
+            "https://jobs.example.com/1",
+            "HTTP://example.com",
+            "hTtPs://x.io/?a=b",
+        ] {
+            assert_eq!(web_link(kept), Some(kept));
+        }
+        for dropped in [
+            "javascript:alert(document.cookie)",
+            "JavaScript://example.com/%0Aalert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "file:///etc/passwd",
+            "vbscript:msgbox",
+            "//evil.example/path",
+            "/jobs/1",
+            "http:/evil.example",
+            "https:///evil.example",
+            "\u{1}javascript:alert(1)",
+            "ftp://files.example.com/job.pdf",
+        ] {
+            assert_eq!(web_link(dropped), None, "{dropped}");
+        }
+        let mut hostile = posting();
+        hostile.listing_url = " javascript:alert(1) ".into();
+        hostile.apply_url = Some("data:text/html,<script>".into());
+        hostile.source_url = Some("https://boards.greenhouse.io/ferris".into());
+        let job = normalize(&hostile, Utc::now());
+        assert_eq!(job.record.job_url, None);
+        assert_eq!(job.record.job_url_canonical, None);
+        assert_eq!(job.record.apply_url, None);
+        assert_eq!(
+            job.record.source_url.as_deref(),
+            Some("https://boards.greenhouse.io/ferris")
+        );
+        assert_eq!(job.unsafe_links, 2);
+        assert_eq!(normalize(&posting(), Utc::now()).unsafe_links, 0);
     }
 
     #[test]

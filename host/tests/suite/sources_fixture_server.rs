@@ -690,6 +690,76 @@ async fn character_references_in_names_reach_users_decoded() {
     }
 }
 
+/// Links that are not http(s) never reach users: the real Lever plugin reads a
+/// payload whose postings link to `javascript:` and `data:` URLs; the jobs are
+/// stored without those links, and the run counts them.
+#[tokio::test]
+async fn links_that_are_not_http_are_dropped_and_counted() {
+    let fixture = repository_root().join("plugins/sources/lever/fixtures/lever.json");
+    let mut postings: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
+    postings[0]["hostedUrl"] = " JavaScript:alert(document.cookie)".into();
+    postings[0]["applyUrl"] = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==".into();
+    postings[1]["applyUrl"] = "javascript://jobs.lever.co/%0Aalert(1)".into();
+    let kept_listing = postings[1]["hostedUrl"].as_str().unwrap().to_string();
+    let routes = HashMap::from([(
+        "/v0/postings/spotify".to_string(),
+        (postings.to_string().into_bytes(), JSON),
+    )]);
+    let (address, _hits) = serve(routes).await;
+    let manifest = source_entry("lever", "lever", &format!("http://{address}"));
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host_with(
+        dir.path(),
+        &manifest,
+        &address.to_string(),
+        HostOptions {
+            watch: false,
+            ..HostOptions::default()
+        },
+    )
+    .await;
+    for db in TestDb::all().await {
+        let report = run_scrape(&db.pool, host.as_ref(), &request(), &Quiet)
+            .await
+            .unwrap();
+        assert_eq!(report.errors, 0, "{}: {:?}", db.name, report.sources);
+        assert_eq!(report.filter_counts.unsafe_links, 3, "{}", db.name);
+        assert_eq!(report.jobs_filtered, 0, "the postings themselves are kept");
+        let app = TestApp::new(&db.pool, &[("JOBSCOUT_JOBS_CACHE_TTL_MS", "0")]).await;
+        let list = app.get("/api/v1/jobs?page_size=50").await.json();
+        let jobs = list["jobs"].as_array().unwrap();
+        assert_eq!(jobs.len(), 2, "{}: {list}", db.name);
+        let shown = list.to_string().to_ascii_lowercase();
+        for scheme in ["javascript:", "data:text"] {
+            assert!(
+                !shown.contains(scheme),
+                "{}: {scheme} reached users: {list}",
+                db.name
+            );
+        }
+        // The API writes a missing link as "", as the earlier backend did.
+        let links = |field: &str| -> Vec<&str> {
+            jobs.iter()
+                .filter_map(|job| job[field].as_str())
+                .filter(|link| !link.is_empty())
+                .collect()
+        };
+        assert!(links("apply_url").is_empty(), "{}: {list}", db.name);
+        let listings = links("job_url");
+        assert_eq!(listings, [kept_listing.as_str()], "{}", db.name);
+        let run = app
+            .get(&format!("/api/v1/runs/{}", report.run_id))
+            .await
+            .json();
+        assert_eq!(
+            run["filter_counts"]["unsafe_links"], 3,
+            "{}: {run}",
+            db.name
+        );
+    }
+}
+
 /// The repository's plugins.toml declares every bundled source, reaching only
 /// its real site (never a local address).
 #[test]
