@@ -39,6 +39,11 @@ async fn no_secret_appears_in_any_log_line() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary run on other threads with no subscriber. A callsite
+    // one of them registers while this dispatcher registers can keep a cached
+    // "never" interest (a race in tracing's callsite registry); recomputing the
+    // interests after every callsite in play was registered settles it.
+    tracing::callsite::rebuild_interest_cache();
 
     let fake = FakeSupabase::start().await;
     let db = TestDb::sqlite_empty().await;
@@ -104,6 +109,7 @@ async fn no_secret_appears_in_any_log_line() {
         call("/api/v1/admin/plugins", format!("Bearer {valid}")).await,
         403
     );
+    tracing::callsite::rebuild_interest_cache();
     fake.set_mode(Mode::Failing(500));
     let fresh = fake.token(Uuid::new_v4(), "fresh@example.com", 600);
     secrets.push(fresh.clone());
@@ -113,6 +119,7 @@ async fn no_secret_appears_in_any_log_line() {
     );
 
     // Supabase down: the client error is logged.
+    tracing::callsite::rebuild_interest_cache();
     let down = FakeSupabase::down_url().await;
     let down_app = TestApp::new(
         &db.pool,
