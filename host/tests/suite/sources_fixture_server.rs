@@ -200,6 +200,32 @@ async fn start_server() -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicU
     serve(routes).await
 }
 
+/// A host (no watcher) running the `(id, crate)` sources against a local server of
+/// `routes`; the folder it runs in lives as long as the returned guard.
+async fn host_for_sources(
+    routes: HashMap<String, (Vec<u8>, &'static str)>,
+    sources: &[(&str, &str)],
+) -> (Arc<PluginHost>, tempfile::TempDir) {
+    let (address, _hits) = serve(routes).await;
+    let base = format!("http://{address}");
+    let manifest: String = sources
+        .iter()
+        .map(|(id, crate_name)| source_entry(id, crate_name, &base))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host_with(
+        dir.path(),
+        &manifest,
+        &address.to_string(),
+        HostOptions {
+            watch: false,
+            ..HostOptions::default()
+        },
+    )
+    .await;
+    (host, dir)
+}
+
 /// Serves `routes` (path → body and content type) on 127.0.0.1.
 async fn serve(
     routes: HashMap<String, (Vec<u8>, &'static str)>,
@@ -611,23 +637,11 @@ async fn character_references_in_names_reach_users_decoded() {
             (path.to_string(), (body, JSON))
         })
         .collect();
-    let (address, _hits) = serve(routes).await;
-    let base = format!("http://{address}");
-    let manifest: String = WITH_REFERENCES
+    let sources: Vec<(&str, &str)> = WITH_REFERENCES
         .iter()
-        .map(|(id, crate_name, ..)| source_entry(id, crate_name, &base))
+        .map(|(id, crate_name, ..)| (*id, *crate_name))
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let host = start_host_with(
-        dir.path(),
-        &manifest,
-        &address.to_string(),
-        HostOptions {
-            watch: false,
-            ..HostOptions::default()
-        },
-    )
-    .await;
+    let (host, _dir) = host_for_sources(routes, &sources).await;
 
     for db in TestDb::all().await {
         let report = run_scrape(&db.pool, host.as_ref(), &request(), &Quiet)
@@ -706,19 +720,7 @@ async fn links_that_are_not_http_are_dropped_and_counted() {
         "/v0/postings/spotify".to_string(),
         (postings.to_string().into_bytes(), JSON),
     )]);
-    let (address, _hits) = serve(routes).await;
-    let manifest = source_entry("lever", "lever", &format!("http://{address}"));
-    let dir = tempfile::tempdir().unwrap();
-    let host = start_host_with(
-        dir.path(),
-        &manifest,
-        &address.to_string(),
-        HostOptions {
-            watch: false,
-            ..HostOptions::default()
-        },
-    )
-    .await;
+    let (host, _dir) = host_for_sources(routes, &[("lever", "lever")]).await;
     for db in TestDb::all().await {
         let report = run_scrape(&db.pool, host.as_ref(), &request(), &Quiet)
             .await
