@@ -44,22 +44,9 @@ pub struct ReviewSettings {
 
 impl AiSettings {
     pub(super) fn read_from(src: &mut SettingsSource) -> Self {
-        let base_url = src.optional_string("openai_base_url");
+        let base_url = super::read::http_url(src, "openai_base_url");
         let base_url_set = base_url.is_some();
-        let base_url = match base_url {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-                url.trim_end_matches('/').to_string()
-            }
-            Some(url) => {
-                src.problem(
-                    "openai_base_url",
-                    &url,
-                    "an http:// or https:// URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1",
-                );
-                OPENAI_BASE_URL.to_string()
-            }
-            None => OPENAI_BASE_URL.to_string(),
-        };
+        let base_url = base_url.unwrap_or_else(|| OPENAI_BASE_URL.to_string());
         AiSettings {
             enabled: src.boolean("ai_enabled", true),
             api_key: src.optional_string("openai_api_key"),

@@ -308,7 +308,7 @@ fn database_target(src: &mut SettingsSource) -> DatabaseTarget {
 }
 
 /// An optional http(s) URL setting, without a trailing slash.
-fn http_url(src: &mut SettingsSource, name: &str) -> Option<String> {
+pub(super) fn http_url(src: &mut SettingsSource, name: &str) -> Option<String> {
     let url = src.optional_string(name)?;
     if url.starts_with("http://") || url.starts_with("https://") {
         Some(url.trim_end_matches('/').to_string())
