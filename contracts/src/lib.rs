@@ -19,6 +19,7 @@ pub mod introspect;
 pub mod lenient;
 pub mod structured;
 
+pub mod apply_pack;
 pub mod job_analyze;
 pub mod job_parse;
 pub mod resume_analyze;
@@ -93,5 +94,6 @@ pub fn all() -> Vec<Described> {
             host_fields: introspect::field_names::<trust::HostFields<serde_json::Value>>(),
             ..describe::<trust::Trust>()
         },
+        describe::<apply_pack::ApplyPack>(),
     ]
 }
