@@ -1,11 +1,12 @@
 //! The Apply Workspace's service layer: job targets (parse, import, edit), resume
-//! files and analysis, and trust reports. The work itself is done by processor
+//! files and analysis, trust reports, and apply packs. The work itself is done by processor
 //! plugins (`docs/processors.md`), which do no I/O; this module feeds them, fetches
 //! what they need under the egress policy ([`fetch`]), and stores the results.
 //! HTTP handlers (`http::apply`) are thin wrappers over it.
 
 pub mod fetch;
 pub mod jobs;
+pub mod packs;
 pub mod processors;
 pub mod resume;
 pub mod trust;
@@ -33,9 +34,16 @@ pub enum Error {
     /// 415: a kind of document that is not handled.
     #[error("{0}")]
     Unsupported(String),
-    /// 503: a processor is missing, failed to load, is disabled or misbehaved.
+    /// 503: a processor is missing, failed to load, is disabled or misbehaved, or
+    /// a feature needs AI that is not configured.
     #[error("{0}")]
     Unavailable(String),
+    /// 502/503: the AI provider failed (`AiError::status` and `detail`).
+    #[error("{feature}: {error}")]
+    Ai {
+        feature: &'static str,
+        error: crate::ai::AiError,
+    },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -51,6 +59,7 @@ pub struct Apply {
     pub plugins: Arc<PluginHost>,
     pub settings: Arc<Settings>,
     pub fetcher: Arc<HostFetcher>,
+    pub ai: Arc<crate::ai::AiProvider>,
 }
 
 /// SHA-256 of `text` as lowercase hex.

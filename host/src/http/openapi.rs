@@ -61,6 +61,9 @@ use super::AppState;
         super::apply::resume::upload_resume,
         super::apply::trust::trust_report,
         super::apply::trust::trust_feedback,
+        super::apply::pack::generate_pack,
+        super::apply::pack::get_pack,
+        super::apply::pack::history,
     ),
     components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),
     modifiers(&SecuritySchemes, &CommonResponses, &ResponseLinks),
@@ -72,7 +75,7 @@ use super::AppState;
         (name = "metrics", description = "Client analytics events"),
         (name = "profile", description = "The signed-in user's profile and resumes (Supabase bearer token)"),
         (name = "saved-searches", description = "Saved searches and e-mail preferences (Supabase bearer token)"),
-        (name = "apply", description = "Apply Workspace: job targets, resume upload, trust reports (Supabase bearer token; other users' job targets answer 404)"),
+        (name = "apply", description = "Apply Workspace: job targets, resume upload, trust reports, apply packs (Supabase bearer token; other users' job targets and packs answer 404)"),
     )
 )]
 pub struct ApiDoc;

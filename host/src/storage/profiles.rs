@@ -236,6 +236,26 @@ pub async fn get_resume(
     })
 }
 
+/// The user's newest resume version with this text hash (pack generation reuses
+/// it and its stored analysis).
+pub async fn find_resume_by_hash(
+    pool: &Pool,
+    user_id: Uuid,
+    resume_hash: &str,
+) -> Result<Option<ResumeVersion>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {RESUME_COLUMNS} FROM resume_versions WHERE user_id = $1 AND resume_hash = $2 ORDER BY {} LIMIT 1",
+        newest_first(pool)
+    );
+    on_pool!(pool, pool => {
+        sqlx::query_as(&sql)
+            .bind(Id::from(user_id))
+            .bind(resume_hash)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// The user's newest resumes, without their text.
 pub async fn list_resumes(
     pool: &Pool,

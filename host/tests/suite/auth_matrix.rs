@@ -91,6 +91,9 @@ const ACCESS: &[(&str, &str, Access)] = &[
         "/api/v1/apply/job/{job_target_id}/trust/feedback",
         Access::User,
     ),
+    ("POST", "/api/v1/apply/pack/generate", Access::User),
+    ("GET", "/api/v1/apply/pack/{apply_pack_id}", Access::User),
+    ("GET", "/api/v1/apply/history", Access::User),
 ];
 
 fn concrete(path: &str) -> String {

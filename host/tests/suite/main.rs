@@ -53,6 +53,7 @@ mod wit_frozen;
 // The Apply Workspace, its processors and the AI provider.
 mod ai_provider;
 mod apply_jobs;
+mod apply_packs;
 mod apply_storage;
 mod apply_trust;
 mod apply_uploads;

@@ -1,9 +1,10 @@
-//! `/api/v1/apply`: the Apply Workspace, part 1 (reference §1.4): job targets,
-//! resume upload, trust reports. One module per resource; the work is done in
+//! `/api/v1/apply`: the Apply Workspace (reference §1.4): job targets, resume
+//! upload, trust reports, apply packs. One module per resource; the work is done in
 //! `crate::apply`. Every job-target route is owner-scoped and answers 404 for
 //! another user's id (not 403, so ids do not leak).
 
 pub mod job;
+pub mod pack;
 pub mod resume;
 pub mod trust;
 
@@ -19,6 +20,7 @@ use crate::apply::{self, jobs::Parsed, Apply};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(job::router())
+        .merge(pack::router())
         .merge(resume::router())
         .merge(trust::router())
 }
@@ -31,6 +33,7 @@ impl From<apply::Error> for Error {
             apply::Error::TooLarge(message) => Error::PayloadTooLarge(message),
             apply::Error::Unsupported(message) => Error::UnsupportedMediaType(message),
             apply::Error::Unavailable(message) => Error::Unavailable(message),
+            apply::Error::Ai { feature, error } => Error::from_ai(feature, &error),
             apply::Error::Database(error) => Error::from(error),
             apply::Error::Internal(error) => Error::Internal(error),
         }
@@ -44,6 +47,7 @@ pub(crate) fn service(state: &AppState) -> Result<Apply, Error> {
         plugins: state.plugins.clone(),
         settings: state.settings.clone(),
         fetcher: state.fetcher.clone(),
+        ai: state.ai.clone(),
     })
 }
 
