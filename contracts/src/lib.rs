@@ -20,6 +20,7 @@ pub mod lenient;
 pub mod structured;
 
 pub mod apply_pack;
+pub mod documents;
 pub mod job_analyze;
 pub mod job_parse;
 pub mod resume_analyze;
@@ -95,5 +96,6 @@ pub fn all() -> Vec<Described> {
             ..describe::<trust::Trust>()
         },
         describe::<apply_pack::ApplyPack>(),
+        describe::<documents::Documents>(),
     ]
 }

@@ -18,6 +18,7 @@ pub const RESUME_ANALYZE: &str = jobscout_contracts::resume_analyze::ID;
 pub const JOB_PARSE: &str = jobscout_contracts::job_parse::ID;
 pub const JOB_ANALYZE: &str = jobscout_contracts::job_analyze::ID;
 pub const TRUST: &str = jobscout_contracts::trust::ID;
+pub const DOCUMENTS: &str = jobscout_contracts::documents::ID;
 
 /// Runs processor `P` and reads its output as its contract's output type (read
 /// leniently: unknown keys are ignored, a value of the wrong type is not known).
@@ -42,6 +43,30 @@ pub async fn call_json(plugins: &PluginHost, id: &str, input: &Payload) -> Resul
             Ok(value)
         }
         _ => Err(misbehaved(id, "returned text that is not a JSON object")),
+    }
+}
+
+/// Runs processor `id` for a `bytes` output (a document), checking its media type.
+pub async fn call_bytes(
+    plugins: &PluginHost,
+    id: &str,
+    input: &Payload,
+    media_type: &str,
+) -> Result<Vec<u8>> {
+    let output = plugins
+        .process(id, input)
+        .await
+        .map_err(|error| map_error(id, error))?;
+    match output {
+        Payload::Bytes(blob) if blob.media_type == media_type => Ok(blob.data),
+        Payload::Bytes(blob) => Err(misbehaved(
+            id,
+            &format!(
+                "returned {} where {media_type} was asked for",
+                blob.media_type
+            ),
+        )),
+        _ => Err(misbehaved(id, "returned a non-bytes payload")),
     }
 }
 

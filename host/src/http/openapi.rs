@@ -63,6 +63,8 @@ use super::AppState;
         super::apply::trust::trust_feedback,
         super::apply::pack::generate_pack,
         super::apply::pack::get_pack,
+        super::apply::pack::export_pack,
+        super::apply::pack::ats_preview,
         super::apply::pack::history,
     ),
     components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),

@@ -93,6 +93,16 @@ const ACCESS: &[(&str, &str, Access)] = &[
     ),
     ("POST", "/api/v1/apply/pack/generate", Access::User),
     ("GET", "/api/v1/apply/pack/{apply_pack_id}", Access::User),
+    (
+        "GET",
+        "/api/v1/apply/pack/{apply_pack_id}/export",
+        Access::User,
+    ),
+    (
+        "GET",
+        "/api/v1/apply/pack/{apply_pack_id}/ats-preview",
+        Access::User,
+    ),
     ("GET", "/api/v1/apply/history", Access::User),
 ];
 

@@ -52,6 +52,7 @@ mod wit_frozen;
 
 // The Apply Workspace, its processors and the AI provider.
 mod ai_provider;
+mod apply_documents;
 mod apply_jobs;
 mod apply_packs;
 mod apply_storage;

@@ -1,7 +1,10 @@
-//! Apply packs: generate one (10 a minute per user), read one back, and the
-//! history of the caller's packs. Owner-scoped: another user's pack is a 404.
+//! Apply packs: generate one (10 a minute per user), read one back, its
+//! documents (DOCX, ZIP, ATS text), and the history of the caller's packs.
+//! Owner-scoped: another user's pack is a 404.
 
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
@@ -11,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::service;
+use crate::apply::documents::{self, Export};
 use crate::apply::packs::{self, PackRequest};
 use crate::http::extractor::AppJson;
 use crate::http::profile::parse_uuid;
@@ -26,6 +30,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/apply/pack/generate", post(generate_pack))
         .route("/apply/pack/{apply_pack_id}", get(get_pack))
+        .route("/apply/pack/{apply_pack_id}/export", get(export_pack))
+        .route("/apply/pack/{apply_pack_id}/ats-preview", get(ats_preview))
         .route("/apply/history", get(history))
 }
 
@@ -129,6 +135,68 @@ pub async fn get_pack(
     let apply = service(&state)?;
     let pack = packs::owned(&apply, user.user_id, apply_pack_id).await?;
     Ok(Json(ApplyPack::new(pack, true)))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `resume` (tailored_resume.docx), `cover` (cover_letter.docx), anything else
+    /// or nothing: apply_pack.zip with both.
+    pub format: Option<String>,
+}
+
+/// The pack's documents as a download: the tailored resume or the cover letter
+/// (DOCX), or both in a ZIP.
+#[utoipa::path(get, path = "/api/v1/apply/pack/{apply_pack_id}/export", tag = "apply", security(("bearer" = [])),
+    params(("apply_pack_id" = Uuid, Path), ExportQuery),
+    responses((status = 200, description = "the file, with Content-Disposition: attachment",
+            content(("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/zip"))),
+        (status = 404, description = "not found or not the caller's, or its resume is no longer stored"), (status = 422),
+        (status = 503, description = "the documents processor is unavailable")))]
+pub async fn export_pack(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(apply_pack_id): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response> {
+    let apply_pack_id = parse_uuid(&apply_pack_id, "apply_pack_id")?;
+    let apply = service(&state)?;
+    // The plans issue's docx_export quota gate goes here (before the work).
+    let export = Export::from_param(query.format.as_deref());
+    let download = documents::export(&apply, user.user_id, apply_pack_id, export).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, download.media_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", download.filename),
+            ),
+        ],
+        download.data,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AtsPreview {
+    /// The tailored resume as plain text, one fact per line.
+    pub text: String,
+}
+
+/// The tailored resume as an applicant-tracking system reads it: plain text.
+#[utoipa::path(get, path = "/api/v1/apply/pack/{apply_pack_id}/ats-preview", tag = "apply", security(("bearer" = [])),
+    params(("apply_pack_id" = Uuid, Path)),
+    responses((status = 200, body = AtsPreview), (status = 404, description = "not found or not the caller's"), (status = 422),
+        (status = 503, description = "the documents processor is unavailable")))]
+pub async fn ats_preview(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(apply_pack_id): Path<String>,
+) -> Result<Json<AtsPreview>> {
+    let apply_pack_id = parse_uuid(&apply_pack_id, "apply_pack_id")?;
+    let apply = service(&state)?;
+    let text = documents::ats_preview(&apply, user.user_id, apply_pack_id).await?;
+    Ok(Json(AtsPreview { text }))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -22,13 +22,14 @@ use crate::common::{TestApp, TestDb, TestResponse};
 use crate::plugins_support;
 
 /// The processors of `docs/processors.md`: (plugin id, wasm file stem).
-pub const PROCESSORS: [(&str, &str); 6] = [
+pub const PROCESSORS: [(&str, &str); 7] = [
     ("resume-text", "jobscout_processor_resume_text"),
     ("resume-analyze", "jobscout_processor_resume_analyze"),
     ("job-parse", "jobscout_processor_job_parse"),
     ("job-analyze", "jobscout_processor_job_analyze"),
     ("trust", "jobscout_processor_trust"),
     ("apply-pack", "jobscout_processor_apply_pack"),
+    ("documents", "jobscout_processor_documents"),
 ];
 
 /// plugins.toml with every processor (except those in `without`), in a temp dir.
