@@ -21,8 +21,10 @@ pub mod structured;
 
 pub mod apply_pack;
 pub mod documents;
+pub mod feedback_parse;
 pub mod job_analyze;
 pub mod job_parse;
+pub mod learning_summary;
 pub mod resume_analyze;
 pub mod resume_text;
 pub mod trust;
@@ -97,5 +99,7 @@ pub fn all() -> Vec<Described> {
         },
         describe::<apply_pack::ApplyPack>(),
         describe::<documents::Documents>(),
+        describe::<feedback_parse::FeedbackParse>(),
+        describe::<learning_summary::LearningSummary>(),
     ]
 }

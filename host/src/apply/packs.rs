@@ -6,6 +6,7 @@
 //! ([`prompt`]).
 
 use jobscout_contracts::apply_pack::{self, ApplyPack, Draft};
+use jobscout_contracts::learning_summary::{self, FeedbackRow, LearningSummary};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -14,6 +15,7 @@ use super::resume::{self, ResumeAnalysis};
 use super::{jobs, sha256_hex, Apply, Error, Result};
 use crate::ai::{AiError, Caller, JsonChat};
 use crate::storage::apply::job_targets::JobTarget;
+use crate::storage::apply::outcomes;
 use crate::storage::apply::packs::{self, StoredPack};
 use crate::storage::profiles::{self, NewResume, ResumeVersion};
 
@@ -27,6 +29,8 @@ const AI_PACK_HASH_PREFIX: &str = "v2_ai_only:";
 /// The earlier backend's sampling for pack generation.
 const TEMPERATURE: f32 = 0.3;
 const MAX_TOKENS: u32 = 2_200;
+/// The learning summary reads the user's newest feedback rows (the earlier 50).
+const LEARNING_ROWS: i64 = 50;
 
 /// `POST /apply/pack/generate`'s input.
 #[derive(Debug, Clone, Default)]
@@ -203,7 +207,8 @@ async fn ai_draft(
     target: &JobTarget,
 ) -> Result<Draft> {
     let schema = apply_pack::draft_schema();
-    let user = prompt::user_message(resume_text, analysis, target);
+    let recommendations = learning(apply, user_id).await?;
+    let user = prompt::user_message(resume_text, analysis, target, &recommendations);
     let answer = apply
         .ai
         .chat_json::<Value>(
@@ -245,6 +250,51 @@ async fn ai_draft(
         feature: FEATURE,
         error: AiError::Invalid(format!("the draft does not follow its schema: {error}")),
     })
+}
+
+/// Recommendations from the user's recent application outcomes
+/// (`learning-summary`), for the prompt. Best effort: without the processor the
+/// pack is drafted without them, and a warning is logged.
+async fn learning(apply: &Apply, user_id: Uuid) -> Result<Vec<String>> {
+    let rows = outcomes::recent_feedback(&apply.pool, user_id, LEARNING_ROWS).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let rows: Vec<FeedbackRow> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let parsed = row.parsed_json.unwrap_or(Value::Null);
+            Some(FeedbackRow {
+                feedback_type: row.feedback_type,
+                created_at: row.created_at?.to_rfc3339(),
+                reason_categories: strings(&parsed["reason_categories"]),
+                signals: strings(&parsed["signals"]),
+            })
+        })
+        .collect();
+    let input = learning_summary::Input {
+        now: Some(chrono::Utc::now().to_rfc3339()),
+        feedback: Some(serde_json::to_string(&rows).expect("rows serialise")),
+    };
+    match call::<LearningSummary>(&apply.plugins, &structured_input(&input)).await {
+        Ok(summary) => Ok(summary.recommendations),
+        Err(error) => {
+            tracing::warn!(%error, "apply pack drafted without the learning summary");
+            Ok(Vec::new())
+        }
+    }
 }
 
 fn processor_input(

@@ -301,6 +301,94 @@ async fn ai_packs_keep_job_text_as_data_and_drop_invented_numbers() {
     }
 }
 
+/// Outcome feedback stored for `user_id` (as the tracker routes will store it).
+async fn store_feedback(db: &TestDb, user_id: uuid::Uuid, feedback_type: &str, parsed: Value) {
+    let application_id = uuid::Uuid::new_v4();
+    let feedback_id = uuid::Uuid::new_v4();
+    match &db.pool {
+        jobscout::storage::Pool::Sqlite(pool) => {
+            sqlx::query("INSERT INTO applications (application_id, user_id, status) VALUES ($1, $2, 'rejected')")
+                .bind(application_id.to_string())
+                .bind(user_id.to_string())
+                .execute(pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO application_feedback (feedback_id, application_id, feedback_type, parsed_json) VALUES ($1, $2, $3, $4)")
+                .bind(feedback_id.to_string())
+                .bind(application_id.to_string())
+                .bind(feedback_type)
+                .bind(parsed.to_string())
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        jobscout::storage::Pool::Postgres(pool) => {
+            sqlx::query("INSERT INTO applications (application_id, user_id, status) VALUES ($1, $2, 'rejected')")
+                .bind(application_id)
+                .bind(user_id)
+                .execute(pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO application_feedback (feedback_id, application_id, feedback_type, parsed_json) VALUES ($1, $2, $3, $4)")
+                .bind(feedback_id)
+                .bind(application_id)
+                .bind(feedback_type)
+                .bind(parsed)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn outcome_feedback_reaches_the_prompt_as_fenced_recommendations() {
+    let world = World::start().await;
+    for db in TestDb::all().await {
+        let fake = FakeProvider::start(vec![chat(
+            "chat_completion.json",
+            &hostile_draft().to_string(),
+        )])
+        .await;
+        let app = world.app(&db, &ai_settings(&fake)).await;
+        let ada = world.client(&app, "ada@example.com");
+        // A template pack first: the user's row exists from the first call.
+        let first = ada
+            .post(
+                "/api/v1/apply/pack/generate",
+                json!({"resume_text": resume(), "job_text": "Rust engineer", "use_ai": false}),
+            )
+            .await;
+        assert_eq!(first.status, 200, "{}", first.text());
+        store_feedback(
+            &db,
+            ada.user_id,
+            "rejection",
+            json!({"decision": "rejection", "reason_categories": ["sponsorship"], "signals": ["AWS"]}),
+        )
+        .await;
+        let response = ada
+            .post(
+                "/api/v1/apply/pack/generate",
+                json!({"resume_text": resume(), "job_text": fixture("pasted-labelled.txt")}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}: {}", db.name, response.text());
+        let received = fake.received();
+        let user = received[0].body["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let learning = &user[user.find("<learning>").expect("a learning block")..];
+        assert!(
+            learning.contains("State your work authorization"),
+            "{learning}"
+        );
+        assert!(learning.contains("Rejections mention AWS"), "{learning}");
+        assert!(user.ends_with("</learning>"), "{user}");
+    }
+}
+
 #[tokio::test]
 async fn an_unreadable_ai_answer_is_a_502_and_stores_nothing() {
     let world = World::start().await;

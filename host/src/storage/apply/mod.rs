@@ -1,9 +1,10 @@
 //! Apply-Workspace storage: job targets (owner-scoped), trust reports with the
-//! apply-link cache, community feedback, and apply packs (owner-scoped). Lists are `TEXT[]` on PostgreSQL and
-//! JSON text on SQLite; JSON columns are JSONB / JSON text; timestamps
-//! `TIMESTAMPTZ` / ISO text.
+//! apply-link cache, community feedback, apply packs (owner-scoped), and
+//! application outcomes. Lists are `TEXT[]` on PostgreSQL and JSON text on
+//! SQLite; JSON columns are JSONB / JSON text; timestamps `TIMESTAMPTZ` / ISO text.
 
 pub mod feedback;
 pub mod job_targets;
+pub mod outcomes;
 pub mod packs;
 pub mod trust_reports;

@@ -22,7 +22,7 @@ use crate::common::{TestApp, TestDb, TestResponse};
 use crate::plugins_support;
 
 /// The processors of `docs/processors.md`: (plugin id, wasm file stem).
-pub const PROCESSORS: [(&str, &str); 7] = [
+pub const PROCESSORS: [(&str, &str); 9] = [
     ("resume-text", "jobscout_processor_resume_text"),
     ("resume-analyze", "jobscout_processor_resume_analyze"),
     ("job-parse", "jobscout_processor_job_parse"),
@@ -30,6 +30,8 @@ pub const PROCESSORS: [(&str, &str); 7] = [
     ("trust", "jobscout_processor_trust"),
     ("apply-pack", "jobscout_processor_apply_pack"),
     ("documents", "jobscout_processor_documents"),
+    ("feedback-parse", "jobscout_processor_feedback_parse"),
+    ("learning-summary", "jobscout_processor_learning_summary"),
 ];
 
 /// plugins.toml with every processor (except those in `without`), in a temp dir.
