@@ -1,5 +1,7 @@
 //! A fake OpenAI-compatible provider on 127.0.0.1: it answers each request with the
 //! next scripted reply (bodies from `fixtures/openai/`) and records what it was sent.
+//! Shared with `benches/apply_packs.rs`, which uses only part of it.
+#![allow(dead_code)]
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
