@@ -8,6 +8,7 @@ pub mod documents;
 pub mod fetch;
 pub mod jobs;
 pub mod packs;
+pub mod paid;
 pub mod processors;
 pub mod resume;
 pub mod trust;

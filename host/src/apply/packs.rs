@@ -10,6 +10,7 @@ use jobscout_contracts::learning_summary::{self, FeedbackRow, LearningSummary};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::paid::is_paid;
 use super::processors::{call, structured_input};
 use super::resume::{self, ResumeAnalysis};
 use super::{jobs, sha256_hex, Apply, Error, Result};
@@ -18,8 +19,10 @@ use crate::storage::apply::job_targets::JobTarget;
 use crate::storage::apply::outcomes;
 use crate::storage::apply::packs::{self, StoredPack};
 use crate::storage::profiles::{self, NewResume, ResumeVersion};
+use crate::storage::users;
 
 pub mod prompt;
+pub mod review;
 
 /// How users name this feature; AI errors say "{FEATURE} failed".
 pub const FEATURE: &str = "Apply pack generation";
@@ -93,7 +96,15 @@ pub async fn generate(apply: &Apply, user_id: Uuid, request: PackRequest) -> Res
         resume_version(apply, user_id, &request.resume_text, &resume_hash).await?;
     let target = jobs::parse(apply, user_id, job_url, job_text).await?.target;
     let (draft, ai_model) = if request.use_ai {
-        let draft = ai_draft(apply, user_id, resume_text, &analysis, &target).await?;
+        let (draft, data) = ai_draft(apply, user_id, resume_text, &analysis, &target).await?;
+        // The plans issue charges the reviewer's extra credits where it runs.
+        let draft = if apply.settings.ai.review.enabled && paid(apply, user_id).await? {
+            let (draft, revised) = review::review(apply, &data, draft).await;
+            tracing::info!(revised, "apply pack reviewed");
+            draft
+        } else {
+            draft
+        };
         (Some(draft), Some(apply.settings.ai.model.clone()))
     } else {
         (None, None)
@@ -197,15 +208,23 @@ fn stored_analysis(version: &ResumeVersion) -> ResumeAnalysis {
     }
 }
 
+/// Whether the user counts as paid (the reviewer loop is theirs).
+async fn paid(apply: &Apply, user_id: Uuid) -> Result<bool> {
+    Ok(users::subscription(&apply.pool, user_id)
+        .await?
+        .is_some_and(|subscription| is_paid(&subscription, chrono::Utc::now())))
+}
+
 /// The model's draft: instructions in the system message, the resume and the job
-/// as fenced data in the user message, answered in [`apply_pack::draft_schema`].
+/// as fenced data in the user message, answered in [`apply_pack::draft_schema`];
+/// with that user message, which the reviewer loop reuses.
 async fn ai_draft(
     apply: &Apply,
     user_id: Uuid,
     resume_text: &str,
     analysis: &ResumeAnalysis,
     target: &JobTarget,
-) -> Result<Draft> {
+) -> Result<(Draft, String)> {
     let schema = apply_pack::draft_schema();
     let recommendations = learning(apply, user_id).await?;
     let user = prompt::user_message(resume_text, analysis, target, &recommendations);
@@ -246,10 +265,11 @@ async fn ai_draft(
             "an AI draft repeated the system prompt; those texts were removed"
         );
     }
-    serde_json::from_value(value).map_err(|error| Error::Ai {
+    let draft = serde_json::from_value(value).map_err(|error| Error::Ai {
         feature: FEATURE,
         error: AiError::Invalid(format!("the draft does not follow its schema: {error}")),
-    })
+    })?;
+    Ok((draft, user))
 }
 
 /// Recommendations from the user's recent application outcomes

@@ -1,10 +1,11 @@
 //! The `users` table: one row per Supabase user, created on their first
 //! authenticated call, with the plan and e-mail preferences.
 
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::codec::{now_sql, on_pool, BeginWrite as _, Id, Json};
+use super::codec::{now_sql, on_pool, BeginWrite as _, Id, Json, StoredRow, Time};
 use super::Pool;
 
 /// Creates the user or refreshes their e-mail. An e-mail held by another user id
@@ -62,6 +63,37 @@ pub async fn get_user(pool: &Pool, user_id: Uuid) -> Result<Option<UserRecord>, 
         email,
         plan: plan.unwrap_or_else(|| "free".to_string()),
     }))
+}
+
+/// A user's plan and subscription state, as billing writes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Subscription {
+    pub plan: String,
+    pub status: Option<String>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+impl<R: StoredRow> sqlx::FromRow<'_, R> for Subscription {
+    fn from_row(row: &R) -> Result<Self, sqlx::Error> {
+        Ok(Subscription {
+            plan: row
+                .read::<Option<String>>("plan")?
+                .unwrap_or_else(|| "free".to_string()),
+            status: row.read("subscription_status")?,
+            ends_at: row.read::<Time>("subscription_ends_at")?.0,
+        })
+    }
+}
+
+pub async fn subscription(pool: &Pool, user_id: Uuid) -> Result<Option<Subscription>, sqlx::Error> {
+    on_pool!(pool, pool => {
+        sqlx::query_as(
+            "SELECT plan, subscription_status, subscription_ends_at FROM users WHERE user_id = $1",
+        )
+        .bind(Id::from(user_id))
+        .fetch_optional(pool)
+        .await
+    })
 }
 
 /// The defaults every user starts with (and the earlier column default).

@@ -389,6 +389,90 @@ async fn outcome_feedback_reaches_the_prompt_as_fenced_recommendations() {
     }
 }
 
+async fn make_paid(db: &TestDb, user_id: uuid::Uuid) {
+    let sql =
+        "UPDATE users SET plan = 'monthly_pro', subscription_status = 'active' WHERE user_id = $1";
+    match &db.pool {
+        jobscout::storage::Pool::Sqlite(pool) => {
+            sqlx::query(sql)
+                .bind(user_id.to_string())
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        jobscout::storage::Pool::Postgres(pool) => {
+            sqlx::query(sql).bind(user_id).execute(pool).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn paid_users_get_the_reviewer_loop() {
+    let world = World::start().await;
+    for db in TestDb::all().await {
+        let mut revised = hostile_draft();
+        revised["tailored_summary"] = json!("Backend engineer who moved checkout hot paths to Go.");
+        let fake = FakeProvider::start(vec![
+            chat("chat_completion.json", &hostile_draft().to_string()),
+            chat("chat_completion.json", &json!({"approved": false, "issues": ["The summary claims growth the resume does not state."]}).to_string()),
+            chat("chat_completion.json", &revised.to_string()),
+            chat("chat_completion.json", &json!({"approved": true, "issues": []}).to_string()),
+            // The free user's draft.
+            chat("chat_completion.json", &hostile_draft().to_string()),
+        ])
+        .await;
+        let mut settings = ai_settings(&fake);
+        settings.push(("JOBSCOUT_APPLY_PACK_REVIEW_MODEL", "reviewer-model"));
+        let app = world.app(&db, &settings).await;
+        let ada = world.client(&app, "ada@example.com");
+        // The first call creates the user's row; then the plan is paid.
+        let first = ada
+            .post(
+                "/api/v1/apply/pack/generate",
+                json!({"resume_text": resume(), "job_text": "Rust engineer", "use_ai": false}),
+            )
+            .await;
+        assert_eq!(first.status, 200);
+        make_paid(&db, ada.user_id).await;
+        let response = ada
+            .post(
+                "/api/v1/apply/pack/generate",
+                json!({"resume_text": resume(), "job_text": fixture("pasted-labelled.txt")}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}: {}", db.name, response.text());
+        assert_eq!(
+            response.json()["tailored_summary"],
+            "Backend engineer who moved checkout hot paths to Go."
+        );
+        let received = fake.received();
+        assert_eq!(received.len(), 4, "draft, review, revision, review");
+        assert_eq!(received[1].body["model"], "reviewer-model");
+        assert_eq!(received[2].body["model"], "gpt-4.1-mini");
+        let review = received[1].body["messages"][1]["content"].as_str().unwrap();
+        assert!(
+            review.contains("<draft>\n") && review.ends_with("</draft>"),
+            "{review}"
+        );
+        let revision = received[2].body["messages"][1]["content"].as_str().unwrap();
+        assert!(
+            revision.contains("<issues>\n- The summary claims growth"),
+            "{revision}"
+        );
+
+        // A free user's pack is drafted once, without review.
+        let bob = world.client(&app, "bob@example.com");
+        let free = bob
+            .post(
+                "/api/v1/apply/pack/generate",
+                json!({"resume_text": resume(), "job_text": fixture("pasted-labelled.txt")}),
+            )
+            .await;
+        assert_eq!(free.status, 200, "{}", free.text());
+        assert_eq!(fake.received().len(), 5);
+    }
+}
+
 #[tokio::test]
 async fn an_unreadable_ai_answer_is_a_502_and_stores_nothing() {
     let world = World::start().await;

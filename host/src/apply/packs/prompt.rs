@@ -26,7 +26,7 @@ from the resume with a match score from 0 to 100 against the job, a cover note o
 short paragraphs, rewritten experience bullets, and a structured tailored resume. \
 Answer with one JSON object in the required schema.";
 
-const FENCES: [&str; 3] = ["resume", "job", "learning"];
+const FENCES: [&str; 5] = ["resume", "job", "learning", "draft", "issues"];
 
 /// The user message: the fenced resume and job, and the learning summary's
 /// recommendations when there are some.

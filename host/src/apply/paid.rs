@@ -1,0 +1,83 @@
+//! Whether a user counts as paid (reference §4.8): what the reviewer loop asks
+//! today, and what the plans issue's quota and credit gates will build on.
+
+use chrono::{DateTime, Utc};
+
+use crate::storage::users::Subscription;
+
+/// The paid plan keys, the legacy ones included.
+pub const PAID_PLANS: [&str; 12] = [
+    "weekly_standard",
+    "weekly_pro",
+    "weekly_sprint",
+    "monthly_standard",
+    "monthly_pro",
+    "monthly_power",
+    "annual_pro",
+    "annual_power",
+    "pro",
+    "pro_plus",
+    "annual",
+    "paid",
+];
+
+/// A paid plan whose subscription is active, past due or unknown (NULL), or
+/// cancelled with an end still ahead.
+pub fn is_paid(subscription: &Subscription, now: DateTime<Utc>) -> bool {
+    if !PAID_PLANS.contains(&subscription.plan.trim().to_lowercase().as_str()) {
+        return false;
+    }
+    match subscription.status.as_deref().map(str::trim) {
+        None | Some("active") | Some("past_due") => true,
+        Some("cancelled") | Some("canceled") => subscription.ends_at.is_some_and(|end| end > now),
+        Some(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn subscription(plan: &str, status: Option<&str>, ends_in_days: Option<i64>) -> Subscription {
+        Subscription {
+            plan: plan.into(),
+            status: status.map(str::to_string),
+            ends_at: ends_in_days.map(|days| Utc::now() + Duration::days(days)),
+        }
+    }
+
+    #[test]
+    fn the_earlier_rule() {
+        let now = Utc::now();
+        assert!(is_paid(
+            &subscription("monthly_pro", Some("active"), None),
+            now
+        ));
+        assert!(
+            is_paid(&subscription("pro", None, None), now),
+            "legacy plan, no status"
+        );
+        assert!(is_paid(
+            &subscription("weekly_sprint", Some("past_due"), None),
+            now
+        ));
+        assert!(is_paid(
+            &subscription("annual_power", Some("canceled"), Some(3)),
+            now
+        ));
+        assert!(!is_paid(
+            &subscription("annual_power", Some("cancelled"), Some(-1)),
+            now
+        ));
+        assert!(!is_paid(
+            &subscription("monthly_pro", Some("paused"), None),
+            now
+        ));
+        assert!(!is_paid(&subscription("free", Some("active"), None), now));
+        assert!(
+            !is_paid(&subscription("enterprise", Some("active"), None), now),
+            "unknown plans are free"
+        );
+    }
+}
