@@ -9,6 +9,8 @@ use common::TestDb;
 use jobscout::storage::apply::feedback::{self, Community, NewFeedback};
 use jobscout::storage::apply::job_targets::{self, JobTarget};
 use jobscout::storage::apply::trust_reports::{self, LinkCheck};
+use jobscout::storage::apply::{outcomes, packs};
+use jobscout::storage::profiles;
 use jobscout::storage::{self, users, Pool};
 use serde_json::json;
 use uuid::Uuid;
@@ -236,5 +238,43 @@ async fn earlier_apply_tables_are_adopted_without_losing_rows() {
         legacy.as_deref(),
         Some("full_time, contract"),
         "the earlier column is untouched"
+    );
+
+    // The earlier pack, its resume version, and the outcome feedback are read as they are.
+    let pack_id = Uuid::parse_str("7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d").unwrap();
+    let pack = packs::get_owned(&db.pool, owner, pack_id)
+        .await
+        .unwrap()
+        .expect("the earlier pack");
+    assert_eq!(
+        pack.tailored_bullets,
+        Some(json!([{"text": "Cut flaky tests by 30%", "match_score": 60}]))
+    );
+    assert_eq!(pack.keyword_coverage, Some(100.0));
+    assert_eq!(pack.ai_model, None, "the new column is added empty");
+    assert_eq!(packs::count(&db.pool, owner).await.unwrap(), 1);
+    let resume = profiles::find_resume_by_hash(&db.pool, owner, "a1b2")
+        .await
+        .unwrap()
+        .expect("the earlier resume version");
+    assert_eq!(resume.extracted_skills, Some(json!(["Selenium", "CI"])));
+    let outcomes = outcomes::recent_feedback(&db.pool, owner, 50)
+        .await
+        .unwrap();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].feedback_type, "rejection");
+    assert_eq!(
+        outcomes[0].parsed_json.as_ref().unwrap()["reason_categories"],
+        json!(["sponsorship"])
+    );
+    let contact: Option<String> =
+        sqlx::query_scalar("SELECT contact_email FROM applications WHERE user_id = $1")
+            .bind(owner)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        contact, None,
+        "the contact columns are added to the earlier table"
     );
 }
