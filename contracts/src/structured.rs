@@ -36,3 +36,26 @@ pub fn from_pairs<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, 
     }
     serde_json::from_value(Value::Object(values)).map_err(|error| error.to_string())
 }
+
+/// An input value trimmed; `None` when it is absent or blank.
+pub fn present(value: Option<String>) -> Option<String> {
+    value
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+}
+
+/// An input value holding a JSON list of strings (`["Rust", "SQL"]`), each
+/// trimmed, blank ones dropped; absent or blank is empty. The error names `key`.
+pub fn json_list(key: &str, value: Option<String>) -> Result<Vec<String>, String> {
+    let Some(text) = present(value) else {
+        return Ok(Vec::new());
+    };
+    let items: Vec<String> = serde_json::from_str(&text).map_err(|_| {
+        format!("`{key}` is not a JSON list of strings, such as [\"Rust\", \"SQL\"]")
+    })?;
+    Ok(items
+        .into_iter()
+        .map(|item| item.trim().to_string())
+        .filter(|item| !item.is_empty())
+        .collect())
+}

@@ -185,18 +185,6 @@ async fn resume_version(
 /// in adopted databases: `{"skills": [...]}` (profile routes) and a bare list
 /// (the earlier pack generation).
 fn stored_analysis(version: &ResumeVersion) -> ResumeAnalysis {
-    let strings = |value: Option<&Value>| -> Vec<String> {
-        value
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let skills = match &version.extracted_skills {
         Some(Value::Object(object)) => strings(object.get("skills")),
         other => strings(other.as_ref()),
@@ -206,6 +194,20 @@ fn stored_analysis(version: &ResumeVersion) -> ResumeAnalysis {
         seniority: version.extracted_seniority.clone(),
         bullets: strings(version.extracted_bullets.as_ref()),
     }
+}
+
+/// The strings of a stored JSON list; anything else is empty.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether the user counts as paid (the reviewer loop is theirs).
@@ -280,18 +282,6 @@ async fn learning(apply: &Apply, user_id: Uuid) -> Result<Vec<String>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let strings = |value: &Value| -> Vec<String> {
-        value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let rows: Vec<FeedbackRow> = rows
         .into_iter()
         .filter_map(|row| {
@@ -299,8 +289,8 @@ async fn learning(apply: &Apply, user_id: Uuid) -> Result<Vec<String>> {
             Some(FeedbackRow {
                 feedback_type: row.feedback_type,
                 created_at: row.created_at?.to_rfc3339(),
-                reason_categories: strings(&parsed["reason_categories"]),
-                signals: strings(&parsed["signals"]),
+                reason_categories: strings(parsed.get("reason_categories")),
+                signals: strings(parsed.get("signals")),
             })
         })
         .collect();

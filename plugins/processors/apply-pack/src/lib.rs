@@ -8,7 +8,7 @@ pub mod numbers;
 pub mod template;
 
 use jobscout_contracts::apply_pack::{self, Draft, Input, Pack};
-use jobscout_contracts::structured::from_pairs;
+use jobscout_contracts::structured::{from_pairs, json_list, present};
 use jobscout_plugin_sdk::{Payload, Processor, ProcessorError, ProcessorMetadata};
 
 // Only the wasm build exports the component; the native build (for unit tests)
@@ -96,26 +96,8 @@ pub fn build(request: &Request) -> Pack {
     }
 }
 
-fn present(value: Option<String>) -> Option<String> {
-    value
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty())
-}
-
 fn list(key: &str, value: Option<String>) -> Result<Vec<String>, ProcessorError> {
-    let Some(text) = present(value) else {
-        return Ok(Vec::new());
-    };
-    let items: Vec<String> = serde_json::from_str(&text).map_err(|_| {
-        ProcessorError::InvalidInput(format!(
-            "`{key}` is not a JSON list of strings, such as [\"Rust\", \"SQL\"]"
-        ))
-    })?;
-    Ok(items
-        .into_iter()
-        .map(|item| item.trim().to_string())
-        .filter(|item| !item.is_empty())
-        .collect())
+    json_list(key, value).map_err(ProcessorError::InvalidInput)
 }
 
 #[cfg(target_arch = "wasm32")]

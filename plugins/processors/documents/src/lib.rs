@@ -12,7 +12,7 @@ use std::io::Write as _;
 use jobscout_contracts::documents::{
     self, AtsText, Format, Input, DOCX_MEDIA_TYPE, ZIP_MEDIA_TYPE,
 };
-use jobscout_contracts::structured::from_pairs;
+use jobscout_contracts::structured::{from_pairs, json_list, present};
 use jobscout_plugin_sdk::{Blob, Payload, Processor, ProcessorError, ProcessorMetadata};
 use serde_json::Value;
 
@@ -171,21 +171,8 @@ fn is_iso_day(day: &str) -> bool {
             .all(|(index, byte)| index == 4 || index == 7 || byte.is_ascii_digit())
 }
 
-fn present(value: Option<String>) -> Option<String> {
-    value
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty())
-}
-
 fn list(key: &str, value: Option<String>) -> Result<Vec<String>, ProcessorError> {
-    let Some(text) = present(value) else {
-        return Ok(Vec::new());
-    };
-    serde_json::from_str(&text).map_err(|_| {
-        ProcessorError::InvalidInput(format!(
-            "`{key}` is not a JSON list of strings, such as [\"Rust\", \"SQL\"]"
-        ))
-    })
+    json_list(key, value).map_err(ProcessorError::InvalidInput)
 }
 
 #[cfg(target_arch = "wasm32")]
