@@ -16,8 +16,8 @@
 mod ai_support;
 #[path = "../tests/suite/plugins_support/mod.rs"]
 mod plugins_support;
+mod support;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,14 +26,14 @@ use jobscout::apply::documents::{self, Export};
 use jobscout::apply::packs::{self, PackRequest};
 use jobscout::apply::{Apply, HostFetcher};
 use jobscout::config::{DatabaseTarget, Settings};
-use jobscout::plugins::loader::{LoadedPlugin, PluginPre, Runtime};
 use jobscout::plugins::types::Payload;
-use jobscout::plugins::{call, HostOptions, PluginHost};
+use jobscout::plugins::{HostOptions, PluginHost};
 use jobscout_contracts::apply_pack;
 use jobscout_contracts::documents as documents_contract;
 use jobscout_contracts::structured::to_pairs;
 use plugins_support::*;
 use serde_json::{json, Value};
+use support::{load_processor, peak_memory, percentile};
 use uuid::Uuid;
 
 const LIMITS: &str = "[plugin.limits]\nmemory_mib = 64\ntimeout_ms = 10000\n";
@@ -44,11 +44,6 @@ const PROCESSORS: [(&str, &str); 5] = [
     ("apply-pack", "jobscout_processor_apply_pack"),
     ("documents", "jobscout_processor_documents"),
 ];
-
-fn percentile(samples: &mut [Duration], fraction: f64) -> Duration {
-    samples.sort_unstable();
-    samples[((samples.len() - 1) as f64 * fraction).round() as usize]
-}
 
 fn report(label: &str, samples: &mut [Duration]) {
     let p50 = percentile(samples, 0.5);
@@ -79,42 +74,6 @@ fn draft() -> Value {
         "optimized_resume": {"summary": "Backend engineer.", "summary_proof": [], "core_skills": ["Go", "PostgreSQL"],
             "experience": [], "projects": [], "education": [], "certifications": [], "additional": []}
     })
-}
-
-/// One call on a store of our own, to read the store's memory high-water mark.
-async fn peak_memory(runtime: &Runtime, plugin: &LoadedPlugin, input: &Payload) -> usize {
-    let PluginPre::Processor(pre) = &plugin.pre else {
-        unreachable!("a processor")
-    };
-    let mut store = call::new_store(&runtime.engine, plugin);
-    let bindings = pre.instantiate_async(&mut store).await.unwrap();
-    let _ = bindings
-        .jobscout_plugin_processing()
-        .call_process(&mut store, input)
-        .await
-        .unwrap()
-        .expect("the processor answers");
-    store.data().peak_memory_bytes()
-}
-
-async fn load(dir: &Path, id: &str, wasm: &Path) -> (Runtime, LoadedPlugin) {
-    let (engine, _) = jobscout::plugins::engine::build(None).unwrap();
-    jobscout::plugins::engine::start_epoch_ticker(&engine);
-    let egress = Arc::new(jobscout::net::Egress::new(&[]).unwrap());
-    let runtime = Runtime::new(engine, None, egress).unwrap();
-    let manifest = jobscout::plugins::manifest::parse(
-        &format!(
-            "schema_version = 1\n{}",
-            entry(id, "processor", wasm, LIMITS)
-        ),
-        "bench.toml",
-        dir,
-    )
-    .unwrap();
-    let loaded = jobscout::plugins::loader::load(&runtime, &manifest.plugins[0])
-        .await
-        .unwrap();
-    (runtime, loaded)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -333,7 +292,7 @@ async fn main() {
             Payload::Structured(to_pairs(&documents_input)),
         ),
     ] {
-        let (runtime, loaded) = load(dir.path(), id, &wasm(stem)).await;
+        let (runtime, loaded) = load_processor(dir.path(), id, &wasm(stem), LIMITS).await;
         let peak = peak_memory(&runtime, &loaded, &input).await;
         println!(
             "{:<44} {:.1} MiB",

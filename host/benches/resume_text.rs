@@ -9,24 +9,18 @@
 
 #[path = "../tests/suite/plugins_support/mod.rs"]
 mod plugins_support;
+mod support;
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jobscout::plugins::loader::{LoadedPlugin, PluginPre, Runtime};
 use jobscout::plugins::types::{Blob, Payload};
-use jobscout::plugins::{call, PluginError};
+use jobscout::plugins::PluginError;
 use jobscout_processor_resume_text as resume_text;
 use plugins_support::*;
+use support::{load_processor, peak_memory, percentile};
 
 const LIMITS: &str =
     "[plugin.limits]\nmemory_mib = 128\ntimeout_ms = 10000\nmax_output_bytes = 4194304\n";
-
-fn percentile(samples: &mut [Duration], fraction: f64) -> Duration {
-    samples.sort_unstable();
-    samples[((samples.len() - 1) as f64 * fraction).round() as usize]
-}
 
 fn millis(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1e3)
@@ -44,43 +38,6 @@ fn blob(media_type: &str, data: &[u8]) -> Payload {
     })
 }
 
-/// One call on a store of our own, to read the store's memory high-water mark
-/// (`PluginHost::process` drops its store).
-async fn peak_memory(runtime: &Runtime, plugin: &LoadedPlugin, input: &Payload) -> usize {
-    let PluginPre::Processor(pre) = &plugin.pre else {
-        unreachable!("resume-text is a processor")
-    };
-    let mut store = call::new_store(&runtime.engine, plugin);
-    let bindings = pre.instantiate_async(&mut store).await.unwrap();
-    // Errors (the zip bomb) are results too; the memory is what counts here.
-    let _ = bindings
-        .jobscout_plugin_processing()
-        .call_process(&mut store, input)
-        .await
-        .unwrap();
-    store.data().peak_memory_bytes()
-}
-
-async fn load(dir: &Path, wasm: &Path) -> (Runtime, Arc<LoadedPlugin>) {
-    let (engine, _) = jobscout::plugins::engine::build(None).unwrap();
-    jobscout::plugins::engine::start_epoch_ticker(&engine);
-    let egress = Arc::new(jobscout::net::Egress::new(&[]).unwrap());
-    let runtime = Runtime::new(engine, None, egress).unwrap();
-    let manifest = jobscout::plugins::manifest::parse(
-        &format!(
-            "schema_version = 1\n{}",
-            entry("resume-text", "processor", wasm, LIMITS)
-        ),
-        "bench.toml",
-        dir,
-    )
-    .unwrap();
-    let loaded = jobscout::plugins::loader::load(&runtime, &manifest.plugins[0])
-        .await
-        .unwrap();
-    (runtime, Arc::new(loaded))
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let iterations: usize = std::env::var("BENCH_ITERATIONS")
@@ -94,7 +51,7 @@ async fn main() {
         &entry("resume-text", "processor", &wasm, LIMITS),
     )
     .await;
-    let (runtime, loaded) = load(dir.path(), &wasm).await;
+    let (runtime, loaded) = load_processor(dir.path(), "resume-text", &wasm, LIMITS).await;
     println!(
         "resume-text benchmarks ({iterations} calls per document; machine: {} cores; memory_mib = 128)",
         std::thread::available_parallelism().map_or(0, |n| n.get())
