@@ -185,5 +185,33 @@ fn pack(doc: Docx) -> Result<Vec<u8>, String> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.pack(&mut out)
         .map_err(|error| format!("the document could not be written: {error}"))?;
-    Ok(out.into_inner())
+    deflate_parts(&out.into_inner())
+}
+
+/// The package with its parts deflated: docx-rs stores them uncompressed, which
+/// makes a download about three times larger than it needs to be.
+fn deflate_parts(stored: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::{Read as _, Write as _};
+    let failed =
+        |error: &dyn std::fmt::Display| format!("the document could not be written: {error}");
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(|error| failed(&error))?;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).map_err(|error| failed(&error))?;
+        let mut data = Vec::new();
+        part.read_to_end(&mut data)
+            .map_err(|error| failed(&error))?;
+        writer
+            .start_file(part.name().to_string(), options)
+            .map_err(|error| failed(&error))?;
+        writer.write_all(&data).map_err(|error| failed(&error))?;
+    }
+    writer
+        .finish()
+        .map(|cursor| cursor.into_inner())
+        .map_err(|error| failed(&error))
 }

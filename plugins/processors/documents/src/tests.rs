@@ -155,6 +155,17 @@ fn the_resume_docx_is_a_word_document_with_right_aligned_dates() {
         "a right tab stop at the margin"
     );
     assert!(xml.contains("2021 – Present"));
+    // Its parts are deflated (docx-rs alone stores them).
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    let body = archive.by_name("word/document.xml").unwrap();
+    assert_eq!(body.compression(), zip::CompressionMethod::Deflated);
+    assert!(
+        body.compressed_size() * 2 < body.size(),
+        "{} of {}",
+        body.compressed_size(),
+        body.size()
+    );
+    drop(body);
     // The same input gives the same bytes (dates come from `today`).
     let (_, again) = bytes(run(input("resume", &template_pack())).unwrap());
     assert_eq!(docx, again);
