@@ -12,12 +12,13 @@ pub const MAX_BULLETS: usize = 3;
 const SUMMARY_SKILLS: usize = 5;
 
 pub fn build(request: &Request, checklist: &AtsChecklist) -> Pack {
+    let tailored_bullets = bullets(request);
     Pack {
         ats_checklist: checklist.clone(),
-        cover_note: cover_note(request, checklist),
+        cover_note: cover_note(request, checklist, tailored_bullets.first()),
         dropped_claims: Vec::new(),
         keyword_coverage: checklist.keyword_coverage,
-        tailored_bullets: bullets(request),
+        tailored_bullets,
         tailored_summary: summary(request, checklist),
     }
 }
@@ -78,7 +79,12 @@ pub fn hits_score(hits: usize) -> u32 {
     50 + (50 * hits.min(3) as u32) / 3
 }
 
-pub fn cover_note(request: &Request, checklist: &AtsChecklist) -> String {
+/// The letter; `highlight` (the best-matching bullet) is quoted as an example.
+pub fn cover_note(
+    request: &Request,
+    checklist: &AtsChecklist,
+    highlight: Option<&Bullet>,
+) -> String {
     let greeting = match &request.job_company {
         Some(company) => format!("Dear {company} hiring team,"),
         None => "Dear hiring team,".to_string(),
@@ -98,7 +104,7 @@ pub fn cover_note(request: &Request, checklist: &AtsChecklist) -> String {
         (None, true) => "I bring experience that matches what this role needs.".to_string(),
     };
     let mut paragraphs = vec![greeting, format!("{applying} {experience}")];
-    if let Some(highlight) = bullets(request).first() {
+    if let Some(highlight) = highlight {
         paragraphs.push(format!(
             "One example from my work: {}",
             sentence(&highlight.text)
