@@ -66,6 +66,46 @@ pub struct JsonChat<'a> {
     pub timeout: Option<Duration>,
 }
 
+/// A conversation a plugin wrote, answered in JSON of `schema`.
+#[derive(Debug, Clone, Copy)]
+pub struct Conversation<'a> {
+    pub messages: &'a [(Role, String)],
+    pub schema_name: &'a str,
+    pub schema: &'a Value,
+    pub max_tokens: u32,
+    pub temperature: f32,
+}
+
+/// Who speaks a message of a [`Conversation`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// What one structured completion asks for, whoever wrote the messages.
+struct Completion<'a> {
+    schema_name: &'a str,
+    schema: &'a Value,
+    /// OpenAI's strict structured output: only for schemas written for it.
+    strict: bool,
+    max_tokens: u32,
+    temperature: f32,
+    model: Option<&'a str>,
+    timeout: Option<Duration>,
+}
+
 /// Tokens one call used, all tries included.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Usage {
@@ -153,30 +193,88 @@ impl AiProvider {
         caller: Caller<'_>,
         request: JsonChat<'_>,
     ) -> Result<Answer<T>, AiError> {
+        let messages = vec![Message::system(request.system), Message::user(request.user)];
+        self.complete(
+            caller,
+            messages,
+            Completion {
+                schema_name: request.schema_name,
+                schema: request.schema,
+                strict: true,
+                max_tokens: request.max_tokens,
+                temperature: request.temperature,
+                model: request.model,
+                timeout: request.timeout,
+            },
+        )
+        .await
+    }
+
+    /// A conversation written by a plugin (`ai.chat` of the WIT): its messages as
+    /// they are, answered in JSON of the plugin's schema. The schema is sent
+    /// without `strict`, which OpenAI would refuse for schemas not written for it;
+    /// the answer is checked to be JSON, its shape is the plugin's to check.
+    pub async fn chat_conversation(
+        &self,
+        caller: Caller<'_>,
+        conversation: Conversation<'_>,
+    ) -> Result<Answer<Value>, AiError> {
+        let messages = conversation
+            .messages
+            .iter()
+            .map(|(role, content)| Message {
+                role: role.as_str(),
+                content: content.clone(),
+            })
+            .collect();
+        self.complete(
+            caller,
+            messages,
+            Completion {
+                schema_name: conversation.schema_name,
+                schema: conversation.schema,
+                strict: false,
+                max_tokens: conversation.max_tokens,
+                temperature: conversation.temperature,
+                model: None,
+                timeout: None,
+            },
+        )
+        .await
+    }
+
+    /// The structured-output loop both chats share: schema format (or JSON mode
+    /// once the server refused it), one compact retry on an unreadable answer.
+    async fn complete<T: DeserializeOwned>(
+        &self,
+        caller: Caller<'_>,
+        mut messages: Vec<Message>,
+        spec: Completion<'_>,
+    ) -> Result<Answer<T>, AiError> {
         self.ensure_configured()?;
-        let deadline = Instant::now() + request.timeout.unwrap_or(self.settings.timeout);
-        let model = request.model.unwrap_or(&self.settings.model);
+        let deadline = Instant::now() + spec.timeout.unwrap_or(self.settings.timeout);
+        let model = spec.model.unwrap_or(&self.settings.model);
         let mut json_mode = self.json_mode_only.load(Ordering::Relaxed);
-        let mut messages = vec![
-            Message::system(system_message(&request, json_mode)),
-            Message::user(request.user),
-        ];
         let mut usage = Usage::default();
         let mut retries_left = 1;
         loop {
             let body = wire::ChatRequest {
                 model,
-                messages: messages.clone(),
-                max_tokens: request.max_tokens,
-                temperature: request.temperature,
+                messages: if json_mode {
+                    with_schema_instruction(&messages, spec.schema)
+                } else {
+                    messages.clone()
+                },
+                max_tokens: spec.max_tokens,
+                temperature: spec.temperature,
                 response_format: if json_mode {
                     ResponseFormat::JsonObject
                 } else {
                     ResponseFormat::JsonSchema {
                         json_schema: SchemaFormat {
-                            name: request.schema_name,
-                            schema: request.schema,
-                            strict: true,
+                            name: spec.schema_name,
+                            schema: spec.schema,
+                            strict: spec.strict,
                         },
                     }
                 },
@@ -192,7 +290,6 @@ impl AiProvider {
                         );
                         self.json_mode_only.store(true, Ordering::Relaxed);
                         json_mode = true;
-                        messages[0] = Message::system(system_message(&request, json_mode));
                         continue;
                     }
                     other => other.map_err(|failure| self.error(failure))?,
@@ -297,16 +394,20 @@ impl AiProvider {
     }
 }
 
-/// The system message: the caller's instructions, plus the schema when the server
-/// only knows JSON mode (OpenAI's JSON mode also wants the word "JSON" there).
-fn system_message(request: &JsonChat<'_>, json_mode: bool) -> String {
-    if !json_mode {
-        return request.system.to_string();
+/// The messages for a server that only knows JSON mode: the schema goes into the
+/// first system message (one is added when there is none), and OpenAI's JSON mode
+/// also wants the word "JSON" there.
+fn with_schema_instruction(messages: &[Message], schema: &Value) -> Vec<Message> {
+    let instruction =
+        format!("Answer with one JSON object only, valid against this JSON schema:\n{schema}");
+    let mut messages = messages.to_vec();
+    match messages.first_mut() {
+        Some(first) if first.role == "system" => {
+            first.content = format!("{}\n\n{instruction}", first.content);
+        }
+        _ => messages.insert(0, Message::system(instruction)),
     }
-    format!(
-        "{}\n\nAnswer with one JSON object only, valid against this JSON schema:\n{}",
-        request.system, request.schema
-    )
+    messages
 }
 
 /// Whether a refusal is about the `json_schema` response format itself.
@@ -394,6 +495,25 @@ mod tests {
         assert_eq!(strip_code_fence("```json\n{\"a\":1}\n```"), "{\"a\":1}");
         assert_eq!(strip_code_fence("```\n{}\n```"), "{}");
         assert_eq!(strip_code_fence("  {\"a\":1} "), "{\"a\":1}");
+    }
+
+    #[test]
+    fn json_mode_puts_the_schema_into_the_first_system_message() {
+        let schema = serde_json::json!({"type": "object"});
+        let with_system = with_schema_instruction(
+            &[Message::system("Be brief."), Message::user("data")],
+            &schema,
+        );
+        assert_eq!(with_system.len(), 2);
+        assert!(with_system[0]
+            .content
+            .starts_with("Be brief.\n\nAnswer with one JSON object"));
+        assert!(with_system[0].content.ends_with(r#"{"type":"object"}"#));
+        assert_eq!(with_system[1].content, "data");
+        let without = with_schema_instruction(&[Message::user("data")], &schema);
+        assert_eq!(without.len(), 2);
+        assert_eq!(without[0].role, "system");
+        assert_eq!(without[1].role, "user");
     }
 
     #[test]
