@@ -8,9 +8,10 @@
 //! job-parse, job-analyze, apply-pack and the inserts; the resume version is
 //! reused), a cached pack, the AI pack against a local fake OpenAI-compatible
 //! server that answers at once, the AI provider's round trip alone (the host's
-//! overhead per AI call: encode, HTTP on loopback, decode, validate), the DOCX and
-//! ZIP exports and the ATS preview; then each processor's peak linear memory for
-//! one call.
+//! overhead per AI call: encode, HTTP on loopback, decode, validate), the same
+//! chat asked by a plugin through the WIT 0.2.0 `ai` import (the test plugin
+//! `ai-processor`, grant and budget checked), the DOCX and ZIP exports and the
+//! ATS preview; then each processor's peak linear memory for one call.
 
 #[path = "../tests/suite/ai_support/mod.rs"]
 mod ai_support;
@@ -21,7 +22,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jobscout::ai::{AiProvider, Caller, JsonChat};
+use jobscout::ai::{Caller, JsonChat};
 use jobscout::apply::documents::{self, Export};
 use jobscout::apply::packs::{self, PackRequest};
 use jobscout::apply::{Apply, HostFetcher};
@@ -88,9 +89,18 @@ async fn main() {
     for (id, stem) in PROCESSORS {
         body.push_str(&entry(id, "processor", &wasm(stem), LIMITS));
     }
+    body.push_str(&entry(
+        "ai-probe",
+        "processor",
+        &wasm("jobscout_test_ai_processor"),
+        "[plugin.ai]\nchat = true\ntokens_per_day = 1000000000\n",
+    ));
     let manifest = write_manifest(dir.path(), &body);
+    // The AI packs and the provider round trips, then the plugin's chats.
+    let summary = json!({ "summary": "A backend role." }).to_string();
     let replies = (0..ai_iterations * 2)
         .map(|_| ai_support::chat("chat_completion.json", &draft().to_string()))
+        .chain((0..ai_iterations).map(|_| ai_support::chat("chat_completion.json", &summary)))
         .collect();
     let fake = ai_support::FakeProvider::start(replies).await;
     let database = dir.path().join("bench.db");
@@ -128,7 +138,7 @@ async fn main() {
     let apply = Apply {
         pool: pool.clone(),
         fetcher: Arc::new(HostFetcher::new(plugins.egress(), &settings)),
-        ai: Arc::new(AiProvider::new(&settings.ai)),
+        ai: plugins.ai(),
         plugins,
         settings: settings.clone(),
     };
@@ -219,6 +229,19 @@ async fn main() {
     report(
         "AI provider round trip alone (host overhead)",
         &mut round_trips,
+    );
+
+    let ask = Payload::Text(format!("chat {job}"));
+    let mut plugin_chats = Vec::with_capacity(ai_iterations);
+    for _ in 0..ai_iterations {
+        let started = Instant::now();
+        let answer = apply.plugins.process("ai-probe", &ask).await.unwrap();
+        plugin_chats.push(started.elapsed());
+        assert!(matches!(answer, Payload::Structured(_)));
+    }
+    report(
+        "plugin chat through the ai import (instance + grant + round trip)",
+        &mut plugin_chats,
     );
 
     let pack = last_pack.expect("a pack");

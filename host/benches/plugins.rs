@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use jobscout::plugins::loader::PluginPre;
 use jobscout::plugins::types::{EmploymentType, JobPosting, Salary, SalaryPeriod, WorkMode};
+use jobscout::plugins::wit::versioned::SourcePre;
 use jobscout::plugins::{call, HostOptions, PluginHost};
 use plugins_support::*;
 
@@ -100,6 +101,10 @@ async fn main() {
         .unwrap();
     let PluginPre::Source(pre) = &loaded.pre else {
         unreachable!()
+    };
+    // The 0.2.0 bindings themselves, to time instantiation and the call apart.
+    let SourcePre::V0_2(pre) = pre else {
+        unreachable!("the echo source is built with the 0.2 SDK")
     };
     let mut instantiate = Vec::with_capacity(iterations);
     for _ in 0..iterations {

@@ -16,8 +16,10 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("services", &["apply", "pipeline"]),
     (
         "storage, plugins and other infrastructure",
-        &["storage", "plugins", "auth", "ai", "telemetry"],
+        &["storage", "plugins", "auth", "telemetry"],
     ),
+    // Below plugins: the host's features and plugins granted AI share one provider.
+    ("the AI provider", &["ai"]),
     ("the outbound HTTP service", &["net"]),
     ("settings and shutdown", &["config", "shutdown"]),
 ];

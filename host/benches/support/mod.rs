@@ -50,11 +50,6 @@ pub async fn peak_memory(runtime: &Runtime, plugin: &LoadedPlugin, input: &Paylo
         unreachable!("a processor")
     };
     let mut store = call::new_store(&runtime.engine, plugin);
-    let bindings = pre.instantiate_async(&mut store).await.unwrap();
-    let _ = bindings
-        .jobscout_plugin_processing()
-        .call_process(&mut store, input)
-        .await
-        .unwrap();
+    let _ = pre.process(&mut store, input).await.unwrap();
     store.data().peak_memory_bytes()
 }

@@ -14,7 +14,7 @@ use super::paid::is_paid;
 use super::processors::{call, structured_input};
 use super::resume::{self, ResumeAnalysis};
 use super::{jobs, sha256_hex, Apply, Error, Result};
-use crate::ai::{AiError, Caller, JsonChat};
+use crate::ai::{AiError, Caller, JsonChat, Usage};
 use crate::storage::apply::job_targets::JobTarget;
 use crate::storage::apply::outcomes;
 use crate::storage::apply::packs::{self, StoredPack};
@@ -99,7 +99,7 @@ pub async fn generate(apply: &Apply, user_id: Uuid, request: PackRequest) -> Res
         let (draft, data) = ai_draft(apply, user_id, resume_text, &analysis, &target).await?;
         // The plans issue charges the reviewer's extra credits where it runs.
         let draft = if apply.settings.ai.review.enabled && paid(apply, user_id).await? {
-            let (draft, revised) = review::review(apply, &data, draft).await;
+            let (draft, revised) = review::review(apply, user_id, &data, draft).await;
             tracing::info!(revised, "apply pack reviewed");
             draft
         } else {
@@ -259,6 +259,7 @@ async fn ai_draft(
         completion_tokens = answer.usage.completion_tokens,
         "apply pack drafted by the AI provider"
     );
+    count_tokens(apply, user_id, FEATURE, answer.usage).await;
     let mut value = answer.value;
     let leaks = prompt::remove_instruction_leaks(&mut value);
     if leaks > 0 {
@@ -335,6 +336,24 @@ fn present(value: Option<String>) -> Option<String> {
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value).map_err(|error| Error::Internal(error.into()))
+}
+
+/// Adds one AI call's tokens to the user's usage (`storage::ai_usage`). The pack
+/// the call paid for matters more than the counter: a failed write is logged.
+pub(super) async fn count_tokens(apply: &Apply, user_id: Uuid, feature: &str, usage: Usage) {
+    let today = chrono::Utc::now().date_naive();
+    if let Err(error) = crate::storage::ai_usage::record(
+        &apply.pool,
+        user_id,
+        today,
+        feature,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+    )
+    .await
+    {
+        tracing::warn!(%user_id, feature, %error, "AI token usage not recorded");
+    }
 }
 
 #[cfg(test)]

@@ -89,12 +89,12 @@ pub async fn check(args: CheckArgs) -> anyhow::Result<()> {
             "implement Source or Processor from jobscout-plugin-sdk and register it with register_source! or register_processor!",
         );
     };
-    let pre = match loader::link(&runtime, &compiled.component, world.kind) {
-        Ok(pre) => pre,
+    let linked = match loader::link(&runtime, &compiled.component, world.kind) {
+        Ok(linked) => linked,
         Err(refusal) => return refuse(file, &refusal, fix(&refusal)),
     };
     let decl = declaration(file, world.kind, None, FetchSetting::Live)?;
-    let plugin = match loader::finish(&runtime, &decl, pre, compiled.declared, hash).await {
+    let plugin = match loader::finish(&runtime, &decl, linked, compiled.declared, hash).await {
         Ok(plugin) => plugin,
         Err(reason) => {
             return refuse(
@@ -163,9 +163,12 @@ fn describe(
         None => println!("world:    none of job-source, processor"),
     }
     let host_range = format!(
-        "this host loads {}.{}.x",
-        wit::latest::MIN_VERSION.major,
-        wit::latest::MIN_VERSION.minor
+        "this host loads {}",
+        wit::SUPPORTED
+            .iter()
+            .map(|(min, _)| format!("{}.{}.x", min.major, min.minor))
+            .collect::<Vec<_>>()
+            .join(" and ")
     );
     match (declared, &world) {
         (Some(version), _) => {

@@ -54,6 +54,7 @@ pub fn declaration(
         config: Vec::new(),
         secrets: Vec::new(),
         limits: PluginLimits::default(),
+        ai: None,
         fetch,
         line: 0,
     })
@@ -176,7 +177,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let id = decl.id.to_string();
     let kind = decl.kind;
-    let host = PluginHost::single(decl, &loaded.settings.egress_allow_local)
+    let host = PluginHost::single(decl, &loaded.settings)
         .await
         .map_err(|reason| {
             anyhow::anyhow!("{} could not be loaded: {reason}", args.file.display())

@@ -77,6 +77,15 @@ impl AiSettings {
         }
     }
 
+    /// The defaults with no provider: every call fails as not configured (the
+    /// plugin author's `jobscout plugin check`, which never calls AI).
+    pub fn unconfigured() -> Self {
+        Self::read_from(&mut SettingsSource::from_pairs(std::iter::empty::<(
+            &str,
+            String,
+        )>()))
+    }
+
     /// Whether AI calls can be made: enabled, and a key or a server of one's own.
     pub fn configured(&self) -> bool {
         self.enabled && (self.api_key.is_some() || self.base_url_set)

@@ -64,7 +64,8 @@ pub struct AppState {
     pub known_users: user::KnownUsers,
     /// The Apply Workspace's own fetches (job pages, apply links) under the egress policy.
     pub fetcher: Arc<crate::apply::HostFetcher>,
-    /// The AI provider (`JOBSCOUT_OPENAI_*`); calls fail with a clear 503 when it is not configured.
+    /// The AI provider (`JOBSCOUT_OPENAI_*`), shared with plugins granted `[plugin.ai]`;
+    /// calls fail with a clear 503 when it is not configured.
     pub ai: Arc<crate::ai::AiProvider>,
 }
 
@@ -89,7 +90,7 @@ impl AppState {
         let rate_limits = rate_limit::RateLimits::from_settings(&settings);
         let known_users = user::KnownUsers::new(settings.user_refresh_interval);
         let fetcher = Arc::new(crate::apply::HostFetcher::new(plugins.egress(), &settings));
-        let ai = Arc::new(crate::ai::AiProvider::new(&settings.ai));
+        let ai = plugins.ai();
         Self {
             settings,
             db,

@@ -123,11 +123,7 @@ pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata
     let outcome = match &plugin.pre {
         PluginPre::Source(pre) => {
             tokio::time::timeout(budget, async {
-                let bindings = pre.instantiate_async(&mut store).await?;
-                let meta = bindings
-                    .jobscout_plugin_source()
-                    .call_metadata(&mut store)
-                    .await?;
+                let meta = pre.metadata(&mut store).await?;
                 Ok::<_, wasmtime::Error>(Metadata {
                     id: meta.id,
                     version: meta.version,
@@ -139,11 +135,7 @@ pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata
         }
         PluginPre::Processor(pre) => {
             tokio::time::timeout(budget, async {
-                let bindings = pre.instantiate_async(&mut store).await?;
-                let meta = bindings
-                    .jobscout_plugin_processing()
-                    .call_metadata(&mut store)
-                    .await?;
+                let meta = pre.metadata(&mut store).await?;
                 Ok::<_, wasmtime::Error>(Metadata {
                     id: meta.id,
                     version: meta.version,
@@ -175,14 +167,7 @@ pub async fn search(
     };
     let mut store = new_store(engine, plugin);
     let budget = plugin.context.limits.timeout + HOST_GRACE;
-    let outcome = tokio::time::timeout(budget, async {
-        let bindings = pre.instantiate_async(&mut store).await?;
-        bindings
-            .jobscout_plugin_source()
-            .call_search(&mut store, query)
-            .await
-    })
-    .await;
+    let outcome = tokio::time::timeout(budget, pre.search(&mut store, query)).await;
     store.data().flush_output();
     match outcome {
         Err(_) => Err(contained_timeout(plugin)),
@@ -209,14 +194,7 @@ pub async fn process(
     };
     let mut store = new_store(engine, plugin);
     let budget = plugin.context.limits.timeout + HOST_GRACE;
-    let outcome = tokio::time::timeout(budget, async {
-        let bindings = pre.instantiate_async(&mut store).await?;
-        bindings
-            .jobscout_plugin_processing()
-            .call_process(&mut store, input)
-            .await
-    })
-    .await;
+    let outcome = tokio::time::timeout(budget, pre.process(&mut store, input)).await;
     store.data().flush_output();
     match outcome {
         Err(_) => Err(contained_timeout(plugin)),

@@ -2,7 +2,8 @@
 //! the WIT version, compile (through the cache), link, type-check the world and
 //! ask the plugin for its metadata. Every failure is one sentence naming why.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -11,11 +12,14 @@ use tokio::sync::Semaphore;
 use wasmtime::component::{Component, Linker};
 use wasmtime::Engine;
 
+use super::ai_grant::TokenBudget;
 use super::call;
 use super::manifest::{PluginDecl, PluginKind};
-use super::state::{CallState, PluginContext};
+use super::state::{CallState, PluginAi, PluginContext};
+use super::wit::versioned::{self, ProcessorPre, SourcePre, WorldVersion};
 use super::wit::{self, latest};
-use crate::config::SecretValues;
+use crate::ai::AiProvider;
+use crate::config::{AiSettings, SecretValues};
 use crate::net::recording::{FetchSetting, Recorded, Recorder};
 use crate::net::{Egress, FetchMode, FetchRules};
 
@@ -28,6 +32,10 @@ pub struct Runtime {
     pub cache: Option<wasmtime::Cache>,
     /// Where declared secrets are looked up (the server's: environment, then `.env`).
     pub secret_values: SecretValues,
+    /// The AI provider plugins granted `[plugin.ai]` call through.
+    pub ai: Arc<AiProvider>,
+    /// Token budgets by plugin id, kept across reloads.
+    ai_budgets: Mutex<HashMap<String, Arc<TokenBudget>>>,
 }
 
 impl Runtime {
@@ -39,20 +47,36 @@ impl Runtime {
         let mut linker = Linker::<CallState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|error| anyhow::anyhow!("{error}"))?;
-        // One set of host implementations serves both worlds: the processor
-        // bindings reuse the source bindings' interfaces.
-        latest::source::JobSource::add_to_linker::<
-            CallState,
-            wasmtime::component::HasSelf<CallState>,
-        >(&mut linker, |state| state)
-        .map_err(|error| anyhow::anyhow!("{error}"))?;
+        versioned::add_to_linker(&mut linker).map_err(|error| anyhow::anyhow!("{error}"))?;
         Ok(Runtime {
             engine,
             linker,
             egress,
             cache,
             secret_values: SecretValues::process_environment(),
+            ai: Arc::new(AiProvider::new(&AiSettings::unconfigured())),
+            ai_budgets: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Serves `[plugin.ai]` grants with `provider` (the server's).
+    pub fn with_ai(mut self, provider: Arc<AiProvider>) -> Self {
+        self.ai = provider;
+        self
+    }
+
+    /// The budget of plugin `id`, created on first use; a changed
+    /// `tokens_per_day` applies to it at once.
+    fn ai_budget(&self, id: &str, tokens_per_day: u64) -> Arc<TokenBudget> {
+        let mut budgets = self
+            .ai_budgets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let budget = budgets
+            .entry(id.to_string())
+            .or_insert_with(|| Arc::new(TokenBudget::new(tokens_per_day)));
+        budget.set_per_day(tokens_per_day);
+        budget.clone()
     }
 
     /// Looks declared secrets up in `values` rather than the process environment alone.
@@ -64,8 +88,14 @@ impl Runtime {
 
 /// The typed, pre-linked component of a plugin: instantiating it per call is cheap.
 pub enum PluginPre {
-    Source(latest::source::JobSourcePre<CallState>),
-    Processor(latest::processor::ProcessorPre<CallState>),
+    Source(SourcePre),
+    Processor(ProcessorPre),
+}
+
+/// A linked plugin and the WIT version its exports speak.
+pub struct Linked {
+    pub pre: PluginPre,
+    pub version: WorldVersion,
 }
 
 /// A plugin ready to be called. Calls hold an `Arc` to it, so a reload that
@@ -195,12 +225,9 @@ fn is_core_module(bytes: &[u8]) -> bool {
     bytes.len() >= 8 && bytes[..4] == *b"\0asm" && bytes[4..8] == [1, 0, 0, 0]
 }
 
-/// Links `component` against the host imports and type-checks the world of `kind`.
-pub fn link(
-    runtime: &Runtime,
-    component: &Component,
-    kind: PluginKind,
-) -> Result<PluginPre, Refusal> {
+/// Links `component` against the host imports and type-checks the world of
+/// `kind` in the version the component exports (the latest when it exports none).
+pub fn link(runtime: &Runtime, component: &Component, kind: PluginKind) -> Result<Linked, Refusal> {
     let instance_pre = runtime
         .linker
         .instantiate_pre(component)
@@ -209,14 +236,16 @@ pub fn link(
         kind,
         detail: error.to_string(),
     };
-    Ok(match kind {
+    let version = WorldVersion::of(component, &runtime.engine).unwrap_or(WorldVersion::LATEST);
+    let pre = match kind {
         PluginKind::Source => {
-            PluginPre::Source(latest::source::JobSourcePre::new(instance_pre).map_err(wrong_world)?)
+            PluginPre::Source(SourcePre::new(instance_pre, version).map_err(wrong_world)?)
         }
-        PluginKind::Processor => PluginPre::Processor(
-            latest::processor::ProcessorPre::new(instance_pre).map_err(wrong_world)?,
-        ),
-    })
+        PluginKind::Processor => {
+            PluginPre::Processor(ProcessorPre::new(instance_pre, version).map_err(wrong_world)?)
+        }
+    };
+    Ok(Linked { pre, version })
 }
 
 /// Loads `decl`. The error is the reason shown in logs and in the admin API.
@@ -234,7 +263,7 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
     let compiled = compile(runtime, path, bytes)
         .await
         .map_err(|refusal| refusal.to_string())?;
-    let pre = link(runtime, &compiled.component, decl.kind).map_err(|refusal| match refusal {
+    let linked = link(runtime, &compiled.component, decl.kind).map_err(|refusal| match refusal {
         Refusal::WrongWorld { kind, detail } => format!(
             "it does not export the `{}` world that kind = \"{kind}\" needs (check `kind` on line {} of plugins.toml): {detail}",
             kind.world(),
@@ -242,7 +271,7 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
         ),
         other => other.to_string(),
     })?;
-    finish(runtime, decl, pre, compiled.declared, hash).await
+    finish(runtime, decl, linked, compiled.declared, hash).await
 }
 
 /// Gives a linked plugin its context (limits, config, secrets, fetch rules) and
@@ -250,7 +279,7 @@ pub async fn load(runtime: &Runtime, decl: &PluginDecl) -> Result<LoadedPlugin, 
 pub async fn finish(
     runtime: &Runtime,
     decl: &PluginDecl,
-    pre: PluginPre,
+    linked: Linked,
     declared: Option<semver::Version>,
     hash: String,
 ) -> Result<LoadedPlugin, String> {
@@ -289,6 +318,11 @@ pub async fn finish(
             max_redirects: crate::net::DEFAULT_MAX_REDIRECTS,
         },
         egress: runtime.egress.clone(),
+        ai: decl.ai.map(|grant| PluginAi {
+            grant,
+            provider: runtime.ai.clone(),
+            budget: runtime.ai_budget(decl.id.as_str(), grant.tokens_per_day),
+        }),
     });
 
     let mut plugin = LoadedPlugin {
@@ -297,12 +331,12 @@ pub async fn finish(
         version: String::new(),
         description: String::new(),
         wit_version: declared.map_or_else(
-            || latest::MIN_VERSION.to_string(),
+            || linked.version.as_str().to_string(),
             |version| version.to_string(),
         ),
         hash,
         loaded_at: Utc::now(),
-        pre,
+        pre: linked.pre,
         context,
         permits: Arc::new(Semaphore::new(decl.limits.max_concurrent_calls as usize)),
         features: Vec::new(),

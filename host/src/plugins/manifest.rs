@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+use super::ai_grant::{AiGrant, AiGrantTable};
 use super::limits::{LimitsTable, PluginLimits};
 use crate::net::recording::FetchSetting;
 pub use crate::net::HostPattern;
@@ -90,6 +91,8 @@ pub struct PluginDecl {
     /// Names of environment variables holding the plugin's secrets.
     pub secrets: Vec<String>,
     pub limits: PluginLimits,
+    /// The `[plugin.ai]` grant: AI calls through the host, with a token budget.
+    pub ai: Option<AiGrant>,
     /// Live fetches, or replayed from a fixture directory (`fixtures = "DIR"`).
     pub fetch: FetchSetting,
     /// 1-based line of the entry, for messages.
@@ -105,6 +108,7 @@ impl PluginDecl {
             && self.config == other.config
             && self.secrets == other.secrets
             && self.limits == other.limits
+            && self.ai == other.ai
             && self.fetch == other.fetch
     }
 }
@@ -176,6 +180,8 @@ struct RawPlugin {
     secrets: Vec<Spanned<String>>,
     #[serde(default)]
     limits: Option<Spanned<LimitsTable>>,
+    #[serde(default)]
+    ai: Option<Spanned<AiGrantTable>>,
     /// A fixture directory whose recorded responses answer every fetch.
     #[serde(default)]
     fixtures: Option<Spanned<String>>,
@@ -299,6 +305,24 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Manifest, ManifestEr
                 }
             },
         };
+        let ai = match &raw_plugin.ai {
+            None => None,
+            Some(table) => match table.get_ref().validate() {
+                Ok(grant) => Some(grant),
+                Err((span, key, message)) => {
+                    let key = if key.is_empty() {
+                        "ai".to_string()
+                    } else {
+                        format!("ai.{key}")
+                    };
+                    errors.push(locate(
+                        span.unwrap_or_else(|| table.span()),
+                        format!("{label}, key `{key}`: {message}"),
+                    ));
+                    None
+                }
+            },
+        };
         let config = raw_plugin
             .config
             .into_iter()
@@ -338,6 +362,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<Manifest, ManifestEr
             config,
             secrets,
             limits,
+            ai,
             fetch,
             line: entry_line,
         });

@@ -2,11 +2,15 @@
 //! and runs them sandboxed (see `docs/plugins.md`).
 //!
 //! - [`manifest`] parses plugins.toml; [`loader`] turns an entry into a ready plugin;
-//! - [`call`] runs one call in a fresh store; [`state`] is the host side of the imports;
+//! - [`call`] runs one call in a fresh store; [`state`] is the host side of the imports,
+//!   [`ai_import`] of the `ai` import within a plugin's [`ai_grant`];
+//! - [`wit`] holds the bindings of every supported WIT version and adapts the older ones;
 //! - every fetch a plugin makes goes through [`crate::net`], the egress policy;
 //! - [`registry`] and [`stats`] track states, counters and the circuit breaker;
 //! - [`reload`] swaps plugins atomically and watches the files.
 
+pub mod ai_grant;
+pub mod ai_import;
 pub mod call;
 pub mod engine;
 pub mod limits;
@@ -120,6 +124,8 @@ pub struct PluginHost {
     plugins_file: PathBuf,
     /// Where declared secrets are found (environment, then `.env`).
     secret_values: crate::config::SecretValues,
+    /// The one AI provider: the host's own calls and plugins granted `[plugin.ai]`.
+    ai: Arc<crate::ai::AiProvider>,
     options: HostOptions,
     slots: RwLock<BTreeMap<String, Slot>>,
     /// Why plugins.toml could not be read, if it could not.
@@ -168,6 +174,7 @@ impl PluginHost {
                 }),
             plugins_file: settings.plugins_file.clone(),
             secret_values: settings.secret_values.clone(),
+            ai: Arc::new(crate::ai::AiProvider::new(&settings.ai)),
             options,
             slots: RwLock::new(BTreeMap::new()),
             manifest_error: RwLock::new(None),
@@ -194,6 +201,11 @@ impl PluginHost {
         self.egress.clone()
     }
 
+    /// The AI provider, shared with the host's own features (`AppState::ai`).
+    pub fn ai(&self) -> Arc<crate::ai::AiProvider> {
+        self.ai.clone()
+    }
+
     /// The engine and linker, created on first use.
     fn runtime(&self) -> Result<&Runtime, String> {
         self.runtime
@@ -202,8 +214,11 @@ impl PluginHost {
                     .and_then(|(engine, cache)| {
                         engine::start_epoch_ticker(&engine);
                         let egress = self.egress.clone().map_err(anyhow::Error::msg)?;
-                        Runtime::new(engine, cache, egress)
-                            .map(|runtime| runtime.with_secret_values(self.secret_values.clone()))
+                        Runtime::new(engine, cache, egress).map(|runtime| {
+                            runtime
+                                .with_secret_values(self.secret_values.clone())
+                                .with_ai(self.ai.clone())
+                        })
                     })
                     .map_err(|error| {
                         tracing::error!(

@@ -10,9 +10,11 @@ use super::loader::{self, Runtime};
 use super::manifest::PluginDecl;
 use super::registry::Slot;
 use super::{engine, write, HostOptions, PluginHost};
+use crate::ai::AiProvider;
+use crate::config::Settings;
 
 /// The engine, linker and egress the way the server builds them, without a
-/// compile cache (one-off runs leave nothing behind).
+/// compile cache (one-off runs leave nothing behind) and with no AI provider.
 pub fn runtime(egress_allow_local: &[String]) -> anyhow::Result<Runtime> {
     let (engine, cache) = engine::build(None)?;
     engine::start_epoch_ticker(&engine);
@@ -21,20 +23,20 @@ pub fn runtime(egress_allow_local: &[String]) -> anyhow::Result<Runtime> {
 }
 
 impl PluginHost {
-    /// Loads `decl` as the only plugin. The error is the loader's reason, as the
-    /// server would log it.
-    pub async fn single(
-        decl: PluginDecl,
-        egress_allow_local: &[String],
-    ) -> Result<Arc<PluginHost>, String> {
-        let runtime = runtime(egress_allow_local)
-            .map_err(|error| format!("the plugin runtime could not start: {error:#}"))?;
+    /// Loads `decl` as the only plugin, with the AI provider of `settings` (a
+    /// plugin granted `[plugin.ai]` calls it as on the server). The error is the
+    /// loader's reason, as the server would log it.
+    pub async fn single(decl: PluginDecl, settings: &Settings) -> Result<Arc<PluginHost>, String> {
+        let runtime = runtime(&settings.egress_allow_local)
+            .map_err(|error| format!("the plugin runtime could not start: {error:#}"))?
+            .with_ai(Arc::new(AiProvider::new(&settings.ai)));
         let loaded = loader::load(&runtime, &decl).await?;
         let id = decl.id.to_string();
         let mut slot = Slot::new(decl);
         slot.loaded = Some(Arc::new(loaded));
         let host = PluginHost {
             egress: Ok(runtime.egress.clone()),
+            ai: runtime.ai.clone(),
             runtime: OnceLock::from(Ok(runtime)),
             plugin_cache_dir: PathBuf::new(),
             plugins_file: PathBuf::new(),

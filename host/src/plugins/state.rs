@@ -1,5 +1,5 @@
 //! What one call's `Store` holds, and the host side of the plugin imports
-//! (`http`, `log`, `config`, `secrets`).
+//! (`http`, `log`, `config`, `secrets`; `ai` is in `ai_import.rs`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,8 +8,10 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use super::ai_grant::{AiGrant, TokenBudget};
 use super::limits::PluginLimits;
 use super::wit::latest::{config, http, log, secrets, types};
+use crate::ai::AiProvider;
 use crate::net::{Egress, FetchFailure, FetchRules, OutgoingRequest};
 
 /// Everything about a loaded plugin that its calls share.
@@ -23,6 +25,24 @@ pub struct PluginContext {
     pub secrets: Vec<(String, Option<String>)>,
     pub fetch_rules: FetchRules,
     pub egress: Arc<Egress>,
+    /// The `[plugin.ai]` grant, the provider and the plugin's token budget.
+    pub ai: Option<PluginAi>,
+}
+
+/// What a plugin granted AI may use (`ai_import.rs` serves its calls).
+pub struct PluginAi {
+    pub grant: AiGrant,
+    pub provider: Arc<AiProvider>,
+    pub budget: Arc<TokenBudget>,
+}
+
+impl std::fmt::Debug for PluginAi {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("PluginAi")
+            .field("grant", &self.grant)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The data of one call's store.

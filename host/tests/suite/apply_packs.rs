@@ -470,6 +470,44 @@ async fn paid_users_get_the_reviewer_loop() {
             .await;
         assert_eq!(free.status, 200, "{}", free.text());
         assert_eq!(fake.received().len(), 5);
+
+        // Every call's tokens (412 + 57 in the fixture) are counted per user, day
+        // and feature.
+        let today = chrono::Utc::now().date_naive();
+        let usage = |user_id| {
+            let pool = db.pool.clone();
+            async move {
+                jobscout::storage::ai_usage::since(&pool, user_id, today - chrono::Days::new(1))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|day| {
+                        assert_eq!(day.day, today);
+                        (
+                            day.feature,
+                            day.calls,
+                            day.prompt_tokens,
+                            day.completion_tokens,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            usage(ada.user_id).await,
+            [
+                ("Apply pack generation".to_string(), 1, 412, 57),
+                ("Apply pack review".to_string(), 3, 3 * 412, 3 * 57),
+            ],
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            usage(bob.user_id).await,
+            [("Apply pack generation".to_string(), 1, 412, 57)],
+            "{}",
+            db.name
+        );
     }
 }
 

@@ -41,6 +41,7 @@ mod plugin_cli_check;
 mod plugin_cli_record;
 mod plugin_cli_walkthrough;
 mod plugins_admin;
+mod plugins_ai;
 mod plugins_egress;
 mod plugins_hostile;
 mod plugins_manifest_ui;

@@ -54,7 +54,7 @@ fn refusals_have_golden_messages() {
         ("empty_component", Some(b"\0asm\x0d\0\x01\0".to_vec())),
         (
             "future_minor",
-            Some(plugins_support::with_wit_version(&echo, "0.2.0")),
+            Some(plugins_support::with_wit_version(&echo, "0.3.0")),
         ),
         (
             "next_major",
@@ -86,17 +86,17 @@ fn a_refused_newer_plugin_is_still_described() {
     let dir = tempfile::tempdir().unwrap();
     let echo = std::fs::read(plugins_support::echo_wasm()).unwrap();
     let file = dir.path().join("future.wasm");
-    std::fs::write(&file, plugins_support::with_wit_version(&echo, "0.2.0")).unwrap();
+    std::fs::write(&file, plugins_support::with_wit_version(&echo, "0.3.0")).unwrap();
     let output = check(&file);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains(
-            "WIT:      jobscout:plugin@0.2.0 (SDK version section; this host loads 0.1.x)"
+            "WIT:      jobscout:plugin@0.3.0 (SDK version section; this host loads 0.1.x and 0.2.x)"
         ),
         "{stdout}"
     );
     assert!(
-        stdout.contains("  jobscout:plugin/source@0.1.0"),
+        stdout.contains("  jobscout:plugin/source@0.2.0"),
         "{stdout}"
     );
 }
@@ -107,12 +107,12 @@ fn in_repo_plugins_pass_with_their_world() {
         (
             plugins_support::echo_wasm(),
             "job-source (kind = \"source\")",
-            "jobscout:plugin/source@0.1.0",
+            "jobscout:plugin/source@0.2.0",
         ),
         (
             plugins_support::processor_wasm(),
             "processor (kind = \"processor\")",
-            "jobscout:plugin/processing@0.1.0",
+            "jobscout:plugin/processing@0.2.0",
         ),
     ] {
         let output = check(&wasm);

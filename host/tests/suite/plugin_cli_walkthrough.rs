@@ -120,9 +120,9 @@ async fn a_new_source_goes_from_scaffold_to_postings_in_a_server() {
     );
     for expected in [
         "world:    job-source (kind = \"source\")",
-        "WIT:      jobscout:plugin@0.1.0 (SDK version section",
-        "  jobscout:plugin/http@0.1.0",
-        "  jobscout:plugin/source@0.1.0",
+        "WIT:      jobscout:plugin@0.2.0 (SDK version section",
+        "  jobscout:plugin/http@0.2.0",
+        "  jobscout:plugin/source@0.2.0",
         "metadata: version 0.1.0: acme-jobs job board (honours keywords, limit)",
         "ok: the host would load it as kind = \"source\"",
     ] {
@@ -249,7 +249,7 @@ async fn a_new_source_goes_from_scaffold_to_postings_in_a_server() {
         .find(|plugin| plugin["id"] == "acme-jobs")
         .unwrap_or_else(|| panic!("acme-jobs is not listed: {listing}"));
     assert_eq!(plugin["state"], "loaded", "{plugin}");
-    assert_eq!(plugin["wit_version"], "0.1.0");
+    assert_eq!(plugin["wit_version"], "0.2.0");
 
     let started = app
         .send(
@@ -286,7 +286,7 @@ fn a_new_processor_builds_checks_and_runs() {
         "{report}"
     );
     assert!(
-        report.contains("  jobscout:plugin/processing@0.1.0"),
+        report.contains("  jobscout:plugin/processing@0.2.0"),
         "{report}"
     );
 

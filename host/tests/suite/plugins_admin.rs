@@ -83,7 +83,7 @@ async fn listing_needs_the_admin_token_and_has_the_documented_fields() {
     assert_eq!(plugin["id"], "echo");
     assert_eq!(plugin["kind"], "source");
     assert_eq!(plugin["state"], "loaded");
-    assert_eq!(plugin["wit_version"], "0.1.0");
+    assert_eq!(plugin["wit_version"], "0.2.0");
     assert_eq!(plugin["calls"], 1);
     assert_eq!(body["summary"]["loaded"], 1);
 

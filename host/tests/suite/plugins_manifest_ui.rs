@@ -59,6 +59,10 @@ id = "resume-parser"
 kind = "processor"
 path = "/opt/jobscout/resume.wasm"
 enabled = false
+
+[plugin.ai]
+chat = true
+tokens_per_day = 50000
 "#;
     let manifest = manifest::parse(text, "plugins.toml", Path::new("/etc/jobscout")).unwrap();
     let [greenhouse, parser] = &manifest.plugins[..] else {
@@ -82,4 +86,14 @@ enabled = false
     assert_eq!(parser.kind, manifest::PluginKind::Processor);
     assert!(!parser.enabled);
     assert_eq!(parser.path, Path::new("/opt/jobscout/resume.wasm"));
+    assert_eq!(greenhouse.ai, None, "no [plugin.ai], no AI");
+    assert_eq!(
+        parser.ai,
+        Some(jobscout::plugins::ai_grant::AiGrant {
+            chat: true,
+            embeddings: false,
+            tokens_per_day: 50_000,
+            max_tokens_per_call: jobscout::plugins::ai_grant::DEFAULT_MAX_TOKENS_PER_CALL,
+        })
+    );
 }

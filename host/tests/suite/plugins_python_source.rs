@@ -91,6 +91,9 @@ async fn the_python_source_loads_and_normalizes_the_fixture() {
         (Some("0.1.0"), None),
         "{status:?}"
     );
+    // componentize-py builds against wit/since_v0.1.0: a 0.1.0 build served
+    // through the host's adapter, beside the 0.2.0 Rust plugins.
+    assert_eq!(status.wit_version.as_deref(), Some("0.1.0"));
     let mut features: Vec<String> = host
         .source_features("landingjobs")
         .unwrap()

@@ -81,7 +81,7 @@ async fn a_source_answers_searches_through_the_host() {
     assert_eq!(status.state, PluginState::Loaded);
     assert_eq!(status.kind, "source");
     assert_eq!(status.version.as_deref(), Some("0.1.0"));
-    assert_eq!(status.wit_version.as_deref(), Some("0.1.0"));
+    assert_eq!(status.wit_version.as_deref(), Some("0.2.0"));
     let expected_hash = jobscout::plugins::loader::sha256_hex(&std::fs::read(echo_wasm()).unwrap());
     assert_eq!(status.hash.as_deref(), Some(expected_hash.as_str()));
     assert_eq!((status.calls, status.failures), (5, 1));
@@ -172,7 +172,7 @@ async fn broken_plugins_are_skipped_with_one_clear_reason_and_the_rest_load() {
     let future = dir.path().join("future.wasm");
     std::fs::write(
         &future,
-        with_wit_version(&std::fs::read(echo_wasm()).unwrap(), "0.2.0"),
+        with_wit_version(&std::fs::read(echo_wasm()).unwrap(), "0.3.0"),
     )
     .unwrap();
     let missing = dir.path().join("missing.wasm");
@@ -206,7 +206,7 @@ async fn broken_plugins_are_skipped_with_one_clear_reason_and_the_rest_load() {
     );
     assert_eq!(
         reason("future"),
-        "built for jobscout:plugin@0.2, host supports 0.1"
+        "built for jobscout:plugin@0.3, host supports 0.1 and 0.2"
     );
     assert!(
         reason("wrong-world")
@@ -240,7 +240,7 @@ async fn broken_plugins_are_skipped_with_one_clear_reason_and_the_rest_load() {
     let unavailable = host.search("future", &query("x", 1)).await.unwrap_err();
     assert_eq!(
         unavailable.to_string(),
-        "plugin 'future' is failed: built for jobscout:plugin@0.2, host supports 0.1"
+        "plugin 'future' is failed: built for jobscout:plugin@0.3, host supports 0.1 and 0.2"
     );
 }
 

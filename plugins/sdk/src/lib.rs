@@ -3,7 +3,8 @@
 //! A job source implements [`Source`] and calls [`register_source!`]; a processor
 //! implements [`Processor`] and calls [`register_processor!`]. The crate must be a
 //! `cdylib` built for `wasm32-wasip2`. Everything the host offers (outbound HTTP,
-//! logging, the plugin's config table and secret handles) is in the modules below.
+//! logging, the plugin's config table, secret handles and, where plugins.toml
+//! grants it, the host's AI provider) is in the modules below.
 //!
 //! The wit-bindgen output stays in the hidden `__bindings` module so that the
 //! public surface can stay stable while the WIT grows.
@@ -13,7 +14,7 @@ extern crate self as jobscout_plugin_sdk;
 
 /// The WIT package version this SDK targets. The register macros write it into
 /// the `jobscout:plugin-version` custom section, which the host reads before compiling.
-pub const WIT_VERSION: &str = "0.1.0";
+pub const WIT_VERSION: &str = "0.2.0";
 
 #[doc(hidden)]
 pub mod __bindings {
@@ -22,7 +23,7 @@ pub mod __bindings {
     pub mod source_world {
         wit_bindgen::generate!({
             world: "job-source",
-            path: "../../wit/since_v0.1.0",
+            path: "../../wit/since_v0.2.0",
             // Exports are only described by the export! macro, so a crate that
             // registers a source does not also claim the processor exports.
             pub_export_macro: true,
@@ -33,15 +34,16 @@ pub mod __bindings {
     pub mod processor_world {
         wit_bindgen::generate!({
             world: "processor",
-            path: "../../wit/since_v0.1.0",
+            path: "../../wit/since_v0.2.0",
             pub_export_macro: true,
             runtime_path: "jobscout_plugin_sdk::__bindings::wit_bindgen::rt",
             with: {
-                "jobscout:plugin/types@0.1.0": crate::__bindings::source_world::jobscout::plugin::types,
-                "jobscout:plugin/http@0.1.0": crate::__bindings::source_world::jobscout::plugin::http,
-                "jobscout:plugin/log@0.1.0": crate::__bindings::source_world::jobscout::plugin::log,
-                "jobscout:plugin/config@0.1.0": crate::__bindings::source_world::jobscout::plugin::config,
-                "jobscout:plugin/secrets@0.1.0": crate::__bindings::source_world::jobscout::plugin::secrets,
+                "jobscout:plugin/types@0.2.0": crate::__bindings::source_world::jobscout::plugin::types,
+                "jobscout:plugin/http@0.2.0": crate::__bindings::source_world::jobscout::plugin::http,
+                "jobscout:plugin/log@0.2.0": crate::__bindings::source_world::jobscout::plugin::log,
+                "jobscout:plugin/config@0.2.0": crate::__bindings::source_world::jobscout::plugin::config,
+                "jobscout:plugin/secrets@0.2.0": crate::__bindings::source_world::jobscout::plugin::secrets,
+                "jobscout:plugin/ai@0.2.0": crate::__bindings::source_world::jobscout::plugin::ai,
             },
         });
     }
@@ -218,6 +220,103 @@ pub mod secrets {
     }
 }
 
+/// The host's AI provider, for plugins whose plugins.toml entry has an
+/// `[plugin.ai]` table (`chat = true`, `embeddings = true`, a daily token
+/// budget). Without the grant every call fails with [`ai::AiError::NotGranted`].
+/// The provider's key stays in the host.
+///
+/// Instructions go in [`ai::Message::system`]; text from users and job ads goes
+/// in [`ai::Message::user`], never into the instructions.
+///
+/// ```no_run
+/// use jobscout_plugin_sdk::ai;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Verdict {
+///     remote: bool,
+/// }
+///
+/// fn is_remote(ad: &str) -> Result<bool, ai::AiError> {
+///     let schema = serde_json::json!({
+///         "type": "object",
+///         "properties": {"remote": {"type": "boolean"}},
+///         "required": ["remote"],
+///         "additionalProperties": false
+///     });
+///     let verdict: Verdict = ai::chat_json(
+///         &[
+///             ai::Message::system("Say whether the job ad offers fully remote work."),
+///             ai::Message::user(ad),
+///         ],
+///         "verdict",
+///         &schema,
+///     )?;
+///     Ok(verdict.remote)
+/// }
+/// ```
+pub mod ai {
+    use serde::de::DeserializeOwned;
+
+    pub use crate::__bindings::source_world::jobscout::plugin::ai::{
+        AiError, ChatRequest, ChatResponse, Embeddings, Message, Role, Usage,
+    };
+
+    impl Message {
+        /// Instructions.
+        pub fn system(content: impl Into<String>) -> Message {
+            Message {
+                role: Role::System,
+                content: content.into(),
+            }
+        }
+
+        /// Data: a resume, a job ad, a user's words.
+        pub fn user(content: impl Into<String>) -> Message {
+            Message {
+                role: Role::User,
+                content: content.into(),
+            }
+        }
+
+        /// An earlier answer of the model, in a conversation.
+        pub fn assistant(content: impl Into<String>) -> Message {
+            Message {
+                role: Role::Assistant,
+                content: content.into(),
+            }
+        }
+    }
+
+    /// One chat completion as it is; the answer's `json` is JSON text.
+    pub fn chat(request: &ChatRequest) -> Result<ChatResponse, AiError> {
+        crate::__bindings::source_world::jobscout::plugin::ai::chat(request)
+    }
+
+    /// A chat answering in JSON of `schema`, read as `T` (an answer that does
+    /// not read as `T` is [`AiError::InvalidResponse`]).
+    pub fn chat_json<T: DeserializeOwned>(
+        messages: &[Message],
+        schema_name: &str,
+        schema: &serde_json::Value,
+    ) -> Result<T, AiError> {
+        let response = chat(&ChatRequest {
+            messages: messages.to_vec(),
+            json_schema: schema.to_string(),
+            schema_name: schema_name.to_string(),
+            max_tokens: None,
+            temperature: None,
+        })?;
+        serde_json::from_str(&response.json).map_err(|error| {
+            AiError::InvalidResponse(format!("the answer does not match {schema_name}: {error}"))
+        })
+    }
+
+    /// One vector per text, in order (up to 64 texts).
+    pub fn embed(inputs: &[String]) -> Result<Embeddings, AiError> {
+        crate::__bindings::source_world::jobscout::plugin::ai::embed(inputs)
+    }
+}
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __jobscout_version_section {
@@ -226,7 +325,7 @@ macro_rules! __jobscout_version_section {
         #[cfg(target_arch = "wasm32")]
         #[unsafe(link_section = "jobscout:plugin-version")]
         #[used]
-        static __JOBSCOUT_PLUGIN_VERSION: [u8; 5] = *b"0.1.0";
+        static __JOBSCOUT_PLUGIN_VERSION: [u8; 5] = *b"0.2.0";
     };
 }
 

@@ -10,7 +10,9 @@
 use jobscout_contracts::apply_pack::{self, Draft};
 use serde::Deserialize;
 use serde_json::Value;
+use uuid::Uuid;
 
+use super::count_tokens;
 use super::prompt::{remove_instruction_leaks, unfence};
 use crate::ai::{Caller, JsonChat};
 use crate::apply::Apply;
@@ -56,7 +58,7 @@ const CALLER: Caller<'static> = Caller {
 
 /// The draft after at most `max_iterations` review rounds, and how many rounds
 /// revised it.
-pub async fn review(apply: &Apply, data: &str, mut draft: Draft) -> (Draft, u32) {
+pub async fn review(apply: &Apply, user_id: Uuid, data: &str, mut draft: Draft) -> (Draft, u32) {
     let settings = &apply.settings.ai.review;
     let review_schema = review_schema();
     let draft_schema = apply_pack::draft_schema();
@@ -81,7 +83,10 @@ pub async fn review(apply: &Apply, data: &str, mut draft: Draft) -> (Draft, u32)
             )
             .await;
         let review = match verdict {
-            Ok(answer) => answer.value,
+            Ok(answer) => {
+                count_tokens(apply, user_id, CALLER.feature, answer.usage).await;
+                answer.value
+            }
             Err(error) => {
                 tracing::warn!(%error, "apply pack review failed; the draft is kept");
                 break;
@@ -115,7 +120,10 @@ pub async fn review(apply: &Apply, data: &str, mut draft: Draft) -> (Draft, u32)
             )
             .await;
         let mut value = match answer {
-            Ok(answer) => answer.value,
+            Ok(answer) => {
+                count_tokens(apply, user_id, CALLER.feature, answer.usage).await;
+                answer.value
+            }
             Err(error) => {
                 tracing::warn!(%error, "apply pack revision failed; the draft is kept");
                 break;

@@ -1,11 +1,17 @@
 //! The WIT contract, one module per frozen `wit/since_*` folder, and the custom
 //! section the SDK writes so the host can refuse an incompatible plugin before
 //! compiling it.
+//!
+//! The runtime talks to [`latest`] only. Older versions are adapted in their own
+//! module (`since_v0_1_0`), and [`versioned`] picks the bindings a component was
+//! built for: nothing else in the host knows which version a plugin speaks.
 
 pub mod since_v0_1_0;
+pub mod since_v0_2_0;
+pub mod versioned;
 
 /// The newest contract; the rest of the runtime only talks to this one.
-pub use since_v0_1_0 as latest;
+pub use since_v0_2_0 as latest;
 
 use semver::Version;
 
@@ -33,17 +39,38 @@ pub fn declared_version(wasm: &[u8]) -> Result<Option<Version>, String> {
     Ok(None)
 }
 
+/// The version ranges this host loads, oldest first.
+pub const SUPPORTED: [(Version, Version); 2] = [
+    (since_v0_1_0::MIN_VERSION, since_v0_1_0::MAX_VERSION),
+    (latest::MIN_VERSION, latest::MAX_VERSION),
+];
+
+/// The supported minors as people write them: `0.1 and 0.2`.
+pub fn supported_minors() -> String {
+    let minors: Vec<String> = SUPPORTED
+        .iter()
+        .map(|(min, _)| format!("{}.{}", min.major, min.minor))
+        .collect();
+    match minors.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Checks a declared version against what this host supports.
 pub fn check_supported(version: &Version) -> Result<(), String> {
-    if *version >= latest::MIN_VERSION && *version <= latest::MAX_VERSION {
+    if SUPPORTED
+        .iter()
+        .any(|(min, max)| version >= min && version <= max)
+    {
         return Ok(());
     }
     Err(format!(
-        "built for jobscout:plugin@{}.{}, host supports {}.{}",
+        "built for jobscout:plugin@{}.{}, host supports {}",
         version.major,
         version.minor,
-        latest::MIN_VERSION.major,
-        latest::MIN_VERSION.minor
+        supported_minors()
     ))
 }
 
@@ -52,13 +79,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_current_minor_is_supported() {
+    fn every_released_minor_is_supported_and_nothing_newer() {
         assert!(check_supported(&Version::new(0, 1, 7)).is_ok());
+        assert!(check_supported(&Version::new(0, 2, 0)).is_ok());
         assert_eq!(
-            check_supported(&Version::new(0, 2, 0)).unwrap_err(),
-            "built for jobscout:plugin@0.2, host supports 0.1"
+            check_supported(&Version::new(0, 3, 0)).unwrap_err(),
+            "built for jobscout:plugin@0.3, host supports 0.1 and 0.2"
         );
         assert!(check_supported(&Version::new(1, 0, 0)).is_err());
+        assert!(check_supported(&Version::new(0, 0, 9)).is_err());
     }
 
     #[test]
