@@ -138,11 +138,12 @@ target = post("/api/v1/apply/job/import", {"title": "Fuzz engineer", "company": 
     "apply_url": "https://example.com/apply", "description_text": "Rust, SQL and HTTP."})
 search = post("/api/v1/saved-searches", {"query": "rust", "filters": {"remote": "remote"}})
 resume = post("/api/v1/profile/resume/text", {"resume_text": "Fuzz Tester\nRust engineer, 5 years."})
-print(target["job_target_id"], search["search_id"], resume["resume"]["resume_id"])
+application = post("/api/v1/apply/application", {"job_target_id": target["job_target_id"], "notes": "fuzz"})
+print(target["job_target_id"], search["search_id"], resume["resume"]["resume_id"], application["application_id"])
 PY
 ) || { cat "$log" >&2; echo "fuzz: could not create the $engine test resources" >&2; return 1; }
-  read -r FUZZ_JOB_TARGET_ID FUZZ_SEARCH_ID FUZZ_RESUME_ID <<<"$ids"
-  export FUZZ_JOB_TARGET_ID FUZZ_SEARCH_ID FUZZ_RESUME_ID
+  read -r FUZZ_JOB_TARGET_ID FUZZ_SEARCH_ID FUZZ_RESUME_ID FUZZ_APPLICATION_ID <<<"$ids"
+  export FUZZ_JOB_TARGET_ID FUZZ_SEARCH_ID FUZZ_RESUME_ID FUZZ_APPLICATION_ID
 
   local status=0
   # Admin routes with the admin token; everything else as a signed-in user (admin

@@ -11,6 +11,7 @@ pub mod packs;
 pub mod paid;
 pub mod processors;
 pub mod resume;
+pub mod tracker;
 pub mod trust;
 
 use std::sync::Arc;

@@ -104,6 +104,24 @@ const ACCESS: &[(&str, &str, Access)] = &[
         Access::User,
     ),
     ("GET", "/api/v1/apply/history", Access::User),
+    ("POST", "/api/v1/apply/application", Access::User),
+    ("GET", "/api/v1/apply/application", Access::User),
+    (
+        "PUT",
+        "/api/v1/apply/application/{application_id}",
+        Access::User,
+    ),
+    (
+        "POST",
+        "/api/v1/apply/application/{application_id}/feedback",
+        Access::User,
+    ),
+    (
+        "GET",
+        "/api/v1/apply/application/{application_id}/feedback",
+        Access::User,
+    ),
+    ("GET", "/api/v1/apply/insights", Access::User),
 ];
 
 fn concrete(path: &str) -> String {

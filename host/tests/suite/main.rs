@@ -57,6 +57,7 @@ mod apply_documents;
 mod apply_jobs;
 mod apply_packs;
 mod apply_storage;
+mod apply_tracker;
 mod apply_trust;
 mod apply_uploads;
 mod processor_job_parse;

@@ -3,6 +3,7 @@
 //! `crate::apply`. Every job-target route is owner-scoped and answers 404 for
 //! another user's id (not 403, so ids do not leak).
 
+pub mod application;
 pub mod job;
 pub mod pack;
 pub mod resume;
@@ -19,6 +20,7 @@ use crate::apply::{self, jobs::Parsed, Apply};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(application::router())
         .merge(job::router())
         .merge(pack::router())
         .merge(resume::router())
