@@ -67,6 +67,8 @@ pub async fn export(
 ) -> Result<Download> {
     let (filename, media_type) = export.file();
     let input = input(apply, user_id, apply_pack_id, export.format()).await?;
+    let now = chrono::Utc::now();
+    super::quota::check_export(apply, user_id, now).await?;
     let data = call_bytes(
         &apply.plugins,
         DOCUMENTS,
@@ -74,6 +76,7 @@ pub async fn export(
         media_type,
     )
     .await?;
+    super::quota::record_export(apply, user_id, apply_pack_id, now).await?;
     Ok(Download {
         filename,
         media_type,

@@ -9,7 +9,9 @@ pub mod fetch;
 pub mod jobs;
 pub mod packs;
 pub mod paid;
+pub mod plans;
 pub mod processors;
+pub mod quota;
 pub mod resume;
 pub mod tracker;
 pub mod trust;
@@ -28,6 +30,9 @@ pub enum Error {
     /// 400: the input is of a handled kind but broken, or the request lacks something.
     #[error("{0}")]
     Invalid(String),
+    /// 403: a quota is used up or the credits do not cover the cost.
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: the job target does not exist or is not the caller's.
     #[error("{0}")]
     NotFound(String),

@@ -10,8 +10,8 @@ use jobscout_contracts::learning_summary::{self, FeedbackRow, LearningSummary};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::paid::is_paid;
 use super::processors::{call, structured_input};
+use super::quota;
 use super::resume::{self, ResumeAnalysis};
 use super::{jobs, sha256_hex, Apply, Error, Result};
 use crate::ai::{AiError, Caller, JsonChat, Usage};
@@ -19,7 +19,6 @@ use crate::storage::apply::job_targets::JobTarget;
 use crate::storage::apply::outcomes;
 use crate::storage::apply::packs::{self, StoredPack};
 use crate::storage::profiles::{self, NewResume, ResumeVersion};
-use crate::storage::users;
 
 pub mod prompt;
 pub mod review;
@@ -90,17 +89,19 @@ pub async fn generate(apply: &Apply, user_id: Uuid, request: PackRequest) -> Res
     if let Some(pack) = packs::find_by_hash(&apply.pool, user_id, &pack_hash).await? {
         return Ok(Generated { pack, cached: true });
     }
-    // The plans issue's quota and credit gate goes here: a cached pack (above) is
-    // free, a new one (below) is paid for.
+    // A cached pack (above) is free; a new one is paid for: checked now, before
+    // the work, and charged with the pack's insert below.
+    let gate = quota::pack_gate(apply, user_id, chrono::Utc::now()).await?;
     let (resume, analysis) =
         resume_version(apply, user_id, &request.resume_text, &resume_hash).await?;
     let target = jobs::parse(apply, user_id, job_url, job_text).await?.target;
+    let mut reviewed = false;
     let (draft, ai_model) = if request.use_ai {
         let (draft, data) = ai_draft(apply, user_id, resume_text, &analysis, &target).await?;
-        // The plans issue charges the reviewer's extra credits where it runs.
-        let draft = if apply.settings.ai.review.enabled && paid(apply, user_id).await? {
+        let draft = if gate.review {
             let (draft, revised) = review::review(apply, user_id, &data, draft).await;
             tracing::info!(revised, "apply pack reviewed");
+            reviewed = true;
             draft
         } else {
             draft
@@ -119,8 +120,9 @@ pub async fn generate(apply: &Apply, user_id: Uuid, request: PackRequest) -> Res
             "the numeric-claims guard removed generated texts from an apply pack"
         );
     }
-    let stored = packs::insert(
-        &apply.pool,
+    let stored = quota::store_pack(
+        apply,
+        user_id,
         &StoredPack {
             user_id: Some(user_id),
             resume_id: Some(resume.resume_id),
@@ -134,6 +136,9 @@ pub async fn generate(apply: &Apply, user_id: Uuid, request: PackRequest) -> Res
             ai_model,
             ..StoredPack::default()
         },
+        gate,
+        reviewed,
+        chrono::Utc::now(),
     )
     .await?;
     Ok(Generated {
@@ -208,13 +213,6 @@ fn strings(value: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Whether the user counts as paid (the reviewer loop is theirs).
-async fn paid(apply: &Apply, user_id: Uuid) -> Result<bool> {
-    Ok(users::subscription(&apply.pool, user_id)
-        .await?
-        .is_some_and(|subscription| is_paid(&subscription, chrono::Utc::now())))
 }
 
 /// The model's draft: instructions in the system message, the resume and the job

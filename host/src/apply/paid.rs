@@ -1,5 +1,5 @@
-//! Whether a user counts as paid (reference §4.8): what the reviewer loop asks
-//! today, and what the plans issue's quota and credit gates will build on.
+//! Whether a user counts as paid (reference §4.8): the plan limits of
+//! `plans.rs`, the billing mode of `quota.rs` and the reviewer loop build on it.
 
 use chrono::{DateTime, Utc};
 

@@ -38,7 +38,7 @@ pub async fn create(
     if let Some(job_target_id) = job_target_id {
         jobs::owned(apply, user_id, job_target_id).await?;
     }
-    // The plans issue's tracking quota gate (active applications) goes here.
+    super::quota::check_tracking(apply, user_id, chrono::Utc::now()).await?;
     Ok(applications::insert(&apply.pool, user_id, apply_pack_id, job_target_id, fields).await?)
 }
 

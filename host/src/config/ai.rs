@@ -28,6 +28,9 @@ pub struct AiSettings {
     /// Tries per call on 429, 5xx, timeouts and lost connections.
     pub max_attempts: u32,
     pub review: ReviewSettings,
+    /// `JOBSCOUT_PREMIUM_AI_ENABLED`: the interview coach and templates (off by
+    /// default, as before); `GET /apply/quota` reports it for the web app.
+    pub premium_enabled: bool,
 }
 
 /// The apply pack's reviewer loop (a reviewer model critiques, a reviser rewrites).
@@ -56,6 +59,7 @@ impl AiSettings {
             embedding_model: src.string("openai_embedding_model", "text-embedding-3-small"),
             timeout: Duration::from_secs(src.number("ai_timeout_seconds", 60, 1, 600)),
             max_attempts: src.number("ai_max_attempts", 3, 1, 10),
+            premium_enabled: src.boolean("premium_ai_enabled", false),
             review: ReviewSettings {
                 enabled: src.boolean("apply_pack_review_enabled", true),
                 model: src.string("apply_pack_review_model", "gpt-4.1-mini"),
@@ -114,6 +118,7 @@ impl fmt::Debug for AiSettings {
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
             .field("review", &self.review)
+            .field("premium_enabled", &self.premium_enabled)
             .finish()
     }
 }

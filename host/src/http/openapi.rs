@@ -72,6 +72,7 @@ use super::AppState;
         super::apply::application::add_feedback,
         super::apply::application::list_feedback,
         super::apply::application::insights,
+        super::apply::quota::get_quota,
     ),
     components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),
     modifiers(&SecuritySchemes, &CommonResponses, &ResponseLinks),

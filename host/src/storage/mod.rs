@@ -6,6 +6,7 @@
 //! [`Database`] owns the connection state: start-up never waits for it, handlers get
 //! a 503 while it is down, and a background task keeps reconnecting.
 
+pub mod accounts;
 pub mod ai_usage;
 pub mod analytics;
 pub mod apply;

@@ -96,6 +96,22 @@ pub async fn subscription(pool: &Pool, user_id: Uuid) -> Result<Option<Subscript
     })
 }
 
+/// Moves the user to `plan` (the legacy-plan migration; billing later).
+pub async fn set_plan(pool: &Pool, user_id: Uuid, plan: &str) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "UPDATE users SET plan = $1, updated_at = {} WHERE user_id = $2",
+        now_sql(pool)
+    );
+    on_pool!(pool, pool => {
+        sqlx::query(&sql)
+            .bind(plan)
+            .bind(Id::from(user_id))
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
 /// The defaults every user starts with (and the earlier column default).
 pub fn default_email_preferences() -> Value {
     json!({"weekly_digest": true, "job_alerts": true, "marketing": true})

@@ -122,6 +122,7 @@ const ACCESS: &[(&str, &str, Access)] = &[
         Access::User,
     ),
     ("GET", "/api/v1/apply/insights", Access::User),
+    ("GET", "/api/v1/apply/quota", Access::User),
 ];
 
 fn concrete(path: &str) -> String {

@@ -56,6 +56,7 @@ mod ai_provider;
 mod apply_documents;
 mod apply_jobs;
 mod apply_packs;
+mod apply_quota;
 mod apply_storage;
 mod apply_tracker;
 mod apply_trust;

@@ -135,6 +135,7 @@ fn reminder(text: Option<&str>) -> Result<Option<DateTime<Utc>>> {
 /// Records an application: for a pack and/or a job target of the caller's.
 #[utoipa::path(post, path = "/api/v1/apply/application", tag = "apply", security(("bearer" = [])), request_body = NewApplication,
     responses((status = 200, body = Application),
+        (status = 403, description = "the tracking quota (active applications) is used up"),
         (status = 404, description = "the pack or job target is not the caller's"),
         (status = 422, description = "a status outside the allowed values, a bad reminder_at or id")))]
 pub async fn create_application(

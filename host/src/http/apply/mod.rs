@@ -6,6 +6,7 @@
 pub mod application;
 pub mod job;
 pub mod pack;
+pub mod quota;
 pub mod resume;
 pub mod trust;
 
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(application::router())
         .merge(job::router())
         .merge(pack::router())
+        .merge(quota::router())
         .merge(resume::router())
         .merge(trust::router())
 }
@@ -32,6 +34,7 @@ impl From<apply::Error> for Error {
         match error {
             apply::Error::Invalid(message) => Error::BadRequest(message),
             apply::Error::NotFound(message) => Error::NotFound(message),
+            apply::Error::Forbidden(message) => Error::Forbidden(message),
             apply::Error::TooLarge(message) => Error::PayloadTooLarge(message),
             apply::Error::Unsupported(message) => Error::UnsupportedMediaType(message),
             apply::Error::Unavailable(message) => Error::Unavailable(message),

@@ -99,6 +99,7 @@ impl ApplyPack {
 #[utoipa::path(post, path = "/api/v1/apply/pack/generate", tag = "apply", security(("bearer" = [])), request_body = GenerateRequest,
     responses((status = 200, body = ApplyPack),
         (status = 400, description = "empty resume_text, neither job field, or the job URL could not be fetched or parsed"),
+        (status = 403, description = "the apply-pack quota is used up, or the credits do not cover a pack"),
         (status = 422, description = "resume_text missing or a field of the wrong type"),
         (status = 429, description = "more than 10 packs a minute"),
         (status = 502, description = "the AI provider failed or answered outside the schema"),
@@ -151,6 +152,7 @@ pub struct ExportQuery {
     params(("apply_pack_id" = Uuid, Path), ExportQuery),
     responses((status = 200, description = "the file, with Content-Disposition: attachment",
             content(("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/zip"))),
+        (status = 403, description = "the document-export quota is used up"),
         (status = 404, description = "not found or not the caller's, or its resume is no longer stored"), (status = 422),
         (status = 503, description = "the documents processor is unavailable")))]
 pub async fn export_pack(
@@ -161,7 +163,6 @@ pub async fn export_pack(
 ) -> Result<Response> {
     let apply_pack_id = parse_uuid(&apply_pack_id, "apply_pack_id")?;
     let apply = service(&state)?;
-    // The plans issue's docx_export quota gate goes here (before the work).
     let export = Export::from_param(query.format.as_deref());
     let download = documents::export(&apply, user.user_id, apply_pack_id, export).await?;
     Ok((

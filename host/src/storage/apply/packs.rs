@@ -72,29 +72,39 @@ impl<R: StoredRow> sqlx::FromRow<'_, R> for HistoryEntry {
     }
 }
 
+/// The insert of one pack: `$1` its id, `$2` its owner, the rest from the pack
+/// ([`insert_pack!`]).
+pub(crate) const INSERT: &str = "INSERT INTO apply_packs (apply_pack_id, user_id, resume_id, \
+     job_target_id, pack_hash, tailored_summary, tailored_bullets, cover_note, ats_checklist, \
+     keyword_coverage, ai_model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// Runs [`INSERT`] for `$pack` (a `&StoredPack`) under `$id` and `$user` on
+/// `$executor` (a pool or a transaction of either engine).
+macro_rules! insert_pack {
+    ($executor:expr, $id:expr, $user:expr, $pack:expr) => {
+        sqlx::query($crate::storage::apply::packs::INSERT)
+            .bind($crate::storage::codec::Id::from($id))
+            .bind($crate::storage::codec::Id::from($user))
+            .bind($crate::storage::codec::Id($pack.resume_id))
+            .bind($crate::storage::codec::Id($pack.job_target_id))
+            .bind(&$pack.pack_hash)
+            .bind(&$pack.tailored_summary)
+            .bind($crate::storage::codec::Json::from(&$pack.tailored_bullets))
+            .bind(&$pack.cover_note)
+            .bind($crate::storage::codec::Json::from(&$pack.ats_checklist))
+            .bind($crate::storage::codec::Real($pack.keyword_coverage))
+            .bind(&$pack.ai_model)
+            .execute($executor)
+    };
+}
+pub(crate) use insert_pack;
+
 /// Stores `pack` under a fresh id and returns the stored row.
 pub async fn insert(pool: &Pool, pack: &StoredPack) -> Result<StoredPack, sqlx::Error> {
     let apply_pack_id = Uuid::new_v4();
     let user_id = pack.user_id.unwrap_or_default();
     on_pool!(pool, pool => {
-        sqlx::query(
-            "INSERT INTO apply_packs (apply_pack_id, user_id, resume_id, job_target_id, pack_hash, \
-             tailored_summary, tailored_bullets, cover_note, ats_checklist, keyword_coverage, ai_model) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(Id::from(apply_pack_id))
-        .bind(Id::from(user_id))
-        .bind(Id(pack.resume_id))
-        .bind(Id(pack.job_target_id))
-        .bind(&pack.pack_hash)
-        .bind(&pack.tailored_summary)
-        .bind(Json::from(&pack.tailored_bullets))
-        .bind(&pack.cover_note)
-        .bind(Json::from(&pack.ats_checklist))
-        .bind(Real(pack.keyword_coverage))
-        .bind(&pack.ai_model)
-        .execute(pool)
-        .await?;
+        insert_pack!(pool, apply_pack_id, user_id, pack).await?;
     });
     get_owned(pool, user_id, apply_pack_id)
         .await?

@@ -46,7 +46,7 @@ pub fn processors_manifest(without: &[&str]) -> (tempfile::TempDir, PathBuf) {
             id,
             "processor",
             &plugins_support::wasm(stem),
-            "[plugin.limits]\nmemory_mib = 256\ntimeout_ms = 20000\n",
+            "[plugin.limits]\nmemory_mib = 256\ntimeout_ms = 20000\nmax_concurrent_calls = 64\n",
         ));
     }
     let path = plugins_support::write_manifest(dir.path(), &body);
