@@ -12,6 +12,7 @@ pub mod paid;
 pub mod plans;
 pub mod processors;
 pub mod quota;
+pub mod referrals;
 pub mod resume;
 pub mod tracker;
 pub mod trust;

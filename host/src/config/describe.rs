@@ -17,6 +17,7 @@ impl Settings {
         };
         let rows = [
             ("APP_NAME", self.app_name.clone()),
+            ("SITE_URL", self.site_url.clone()),
             ("DEBUG", self.debug.to_string()),
             ("HOST", self.host.to_string()),
             ("PORT", self.port.to_string()),

@@ -49,6 +49,8 @@ pub enum LogFormat {
 pub struct Settings {
     // --- server ---
     pub app_name: String,
+    /// The web app's address, for links the API hands out (referral links).
+    pub site_url: String,
     pub debug: bool,
     pub host: IpAddr,
     pub port: u16,

@@ -32,6 +32,7 @@ impl Settings {
 
         let settings = Settings {
             app_name: src.string("app_name", "JobiQueue API"),
+            site_url: http_url(src, "site_url").unwrap_or_else(|| "https://jobiqueue.com".into()),
             debug: src.boolean("debug", false),
             host,
             port: src.number("port", 8000, 1, 65535),

@@ -16,6 +16,7 @@ pub mod metrics_event;
 pub mod openapi;
 pub mod profile;
 pub mod rate_limit;
+pub mod referrals;
 mod response_cache;
 pub mod root;
 pub mod runs;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::router())
         .merge(saved_searches::router())
         .merge(apply::router())
+        .merge(referrals::router())
         .layer(axum::middleware::from_fn(validation::reject_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

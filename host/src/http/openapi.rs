@@ -73,6 +73,9 @@ use super::AppState;
         super::apply::application::list_feedback,
         super::apply::application::insights,
         super::apply::quota::get_quota,
+        super::referrals::referral_stats,
+        super::referrals::apply_referral,
+        super::referrals::check_referral,
     ),
     components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),
     modifiers(&SecuritySchemes, &CommonResponses, &ResponseLinks),
@@ -84,7 +87,8 @@ use super::AppState;
         (name = "metrics", description = "Client analytics events"),
         (name = "profile", description = "The signed-in user's profile and resumes (Supabase bearer token)"),
         (name = "saved-searches", description = "Saved searches and e-mail preferences (Supabase bearer token)"),
-        (name = "apply", description = "Apply Workspace: job targets, resume upload, trust reports, apply packs (Supabase bearer token; other users' job targets and packs answer 404)"),
+        (name = "apply", description = "Apply Workspace: job targets, resume upload, trust reports, apply packs, the application tracker, quotas and credits (Supabase bearer token; other users' job targets, packs and applications answer 404)"),
+        (name = "referrals", description = "Referral codes, applying one, and the public check of a code"),
     )
 )]
 pub struct ApiDoc;

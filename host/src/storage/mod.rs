@@ -17,6 +17,7 @@ mod job_filter;
 pub mod jobs;
 pub mod json;
 pub mod profiles;
+pub mod referrals;
 pub mod runs;
 pub mod saved_searches;
 pub mod scheduler;

@@ -123,6 +123,9 @@ const ACCESS: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/apply/insights", Access::User),
     ("GET", "/api/v1/apply/quota", Access::User),
+    ("GET", "/api/v1/referrals/stats", Access::User),
+    ("POST", "/api/v1/referrals/apply", Access::User),
+    ("GET", "/api/v1/referrals/check/{code}", Access::Public),
 ];
 
 fn concrete(path: &str) -> String {

@@ -26,6 +26,7 @@ mod startup;
 
 // Storage and search.
 mod profile_flows;
+mod referrals_flows;
 mod reliability;
 mod saved_searches_flows;
 mod search_plans;
