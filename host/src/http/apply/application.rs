@@ -15,7 +15,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::service;
+use super::{page_bounds, service};
 use crate::apply::tracker::{self, FEEDBACK_TYPES, STATUSES};
 use crate::http::extractor::AppJson;
 use crate::http::profile::parse_uuid;
@@ -200,22 +200,12 @@ pub async fn list_applications(
     if let Some(status) = &query.status {
         one_of(status, &STATUSES, "status").map_err(|_| status_query_error())?;
     }
-    let limit = query.limit.unwrap_or(LIST_DEFAULT_LIMIT);
-    if !(1..=LIST_MAX_LIMIT).contains(&limit) {
-        return Err(Error::validation(
-            &["query", "limit"],
-            format!("Input should be between 1 and {LIST_MAX_LIMIT}"),
-            "less_than_equal",
-        ));
-    }
-    let offset = query.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(Error::validation(
-            &["query", "offset"],
-            "Input should be greater than or equal to 0",
-            "greater_than_equal",
-        ));
-    }
+    let (limit, offset) = page_bounds(
+        query.limit,
+        query.offset,
+        LIST_DEFAULT_LIMIT,
+        LIST_MAX_LIMIT,
+    )?;
     let pool = state.db.pool()?;
     let status = query.status.as_deref();
     let page = applications::list(&pool, user.user_id, status, limit, offset).await?;

@@ -45,6 +45,33 @@ impl From<apply::Error> for Error {
     }
 }
 
+/// A list page's `limit` (1 to `max`, `default` when absent) and `offset` (0 or
+/// more), or the 422 naming the one out of range.
+pub(crate) fn page_bounds(
+    limit: Option<i64>,
+    offset: Option<i64>,
+    default: i64,
+    max: i64,
+) -> Result<(i64, i64), Error> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(Error::validation(
+            &["query", "limit"],
+            format!("Input should be between 1 and {max}"),
+            "less_than_equal",
+        ));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(Error::validation(
+            &["query", "offset"],
+            "Input should be greater than or equal to 0",
+            "greater_than_equal",
+        ));
+    }
+    Ok((limit, offset))
+}
+
 /// The service over this request's state; 503 while the database is down.
 pub(crate) fn service(state: &AppState) -> Result<Apply, Error> {
     Ok(Apply {

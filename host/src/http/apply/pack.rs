@@ -13,7 +13,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::service;
+use super::{page_bounds, service};
 use crate::apply::documents::{self, Export};
 use crate::apply::packs::{self, PackRequest};
 use crate::http::extractor::AppJson;
@@ -277,22 +277,12 @@ pub async fn history(
 ) -> Result<Json<History>> {
     let Query(query) = query
         .map_err(|rejection| Error::validation(&["query"], rejection.body_text(), "int_parsing"))?;
-    let limit = query.limit.unwrap_or(HISTORY_DEFAULT_LIMIT);
-    if !(1..=HISTORY_MAX_LIMIT).contains(&limit) {
-        return Err(Error::validation(
-            &["query", "limit"],
-            format!("Input should be between 1 and {HISTORY_MAX_LIMIT}"),
-            "less_than_equal",
-        ));
-    }
-    let offset = query.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(Error::validation(
-            &["query", "offset"],
-            "Input should be greater than or equal to 0",
-            "greater_than_equal",
-        ));
-    }
+    let (limit, offset) = page_bounds(
+        query.limit,
+        query.offset,
+        HISTORY_DEFAULT_LIMIT,
+        HISTORY_MAX_LIMIT,
+    )?;
     let pool = state.db.pool()?;
     let entries = stored_packs::history(&pool, user.user_id, limit, offset).await?;
     let total = stored_packs::count(&pool, user.user_id).await?;
