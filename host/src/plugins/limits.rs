@@ -30,7 +30,8 @@ pub struct PluginLimits {
     pub host_concurrency: u32,
     /// Politeness: least time between the starts of two fetches to one host.
     pub min_fetch_interval: Duration,
-    /// Bytes a call may write to stdout and to stderr (they go to the log).
+    /// Bytes a call may write to stdout, to stderr and through the `log` import,
+    /// each (they go to the host's log).
     pub max_log_bytes: usize,
 }
 

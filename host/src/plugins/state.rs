@@ -51,6 +51,10 @@ pub struct CallState {
     pub limits: CallLimiter,
     pub deadline: Instant,
     pub fetches: u32,
+    /// Bytes written through the `log` import in this call (capped like stdout).
+    pub log_bytes: usize,
+    /// Whether the cap was hit and the warning about it written.
+    pub log_capped: bool,
     pub stdout: MemoryOutputPipe,
     pub stderr: MemoryOutputPipe,
     wasi: WasiCtx,
@@ -81,6 +85,8 @@ impl CallState {
             limits,
             deadline,
             fetches: 0,
+            log_bytes: 0,
+            log_capped: false,
             stdout,
             stderr,
             wasi,
@@ -111,6 +117,7 @@ impl CallState {
                 .lines()
                 .filter(|line| !line.trim().is_empty())
             {
+                let line = escape_controls(line);
                 tracing::info!(plugin = %self.plugin.id, stream, "{line}");
             }
         }
@@ -240,8 +247,41 @@ impl http::Host for CallState {
     }
 }
 
+/// `text` with its control characters escaped (`\n`, `\r`, `\u{1b}`, …), so a
+/// plugin's message stays one log line and cannot forge another or steer a
+/// terminal; the text is otherwise unchanged.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        if character.is_control() {
+            escaped.extend(character.escape_default());
+        } else {
+            escaped.push(character);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
 impl log::Host for CallState {
     async fn log(&mut self, level: log::Level, message: String) {
+        // The `log` import shares stdout's cap (`limits.max_log_bytes`) per call:
+        // past it, messages are dropped and one warning says so.
+        let limit = self.plugin.limits.max_log_bytes;
+        if self.log_bytes + message.len() > limit {
+            if !self.log_capped {
+                self.log_capped = true;
+                tracing::warn!(
+                    plugin = %self.plugin.id,
+                    "plugin wrote more than its log limit of {limit} bytes in one call (limits.max_log_bytes); its further log messages in this call are dropped"
+                );
+            }
+            return;
+        }
+        self.log_bytes += message.len();
+        let message = escape_controls(&message);
         let plugin = self.plugin.id.as_str();
         match level {
             log::Level::Trace => tracing::trace!(plugin, "{message}"),
@@ -274,5 +314,22 @@ impl secrets::Host for CallState {
             .iter()
             .position(|(declared, value)| *declared == name && value.is_some())
             .map(|index| index as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn control_characters_are_escaped_and_nothing_else_changes() {
+        assert_eq!(
+            escape_controls("plain text, ünïcode"),
+            "plain text, ünïcode"
+        );
+        assert_eq!(
+            escape_controls("one\nINFO forged: line\r\u{1b}[31mred\t"),
+            "one\\nINFO forged: line\\r\\u{1b}[31mred\\t"
+        );
     }
 }

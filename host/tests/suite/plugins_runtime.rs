@@ -307,3 +307,81 @@ async fn compiled_plugins_are_cached_on_disk_and_reused_at_the_next_start() {
         2
     );
 }
+
+/// Log lines written on this thread (the test runs on a current-thread runtime).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_log_import_is_capped_per_call_and_cannot_forge_lines() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host(
+        dir.path(),
+        &entry(
+            "echo",
+            "source",
+            &echo_wasm(),
+            "[plugin.limits]\nmax_log_bytes = 4096\n",
+        ),
+    )
+    .await;
+    let flooded = |text: &str| {
+        text.lines()
+            .filter(|line| line.contains(&"f".repeat(1024)))
+            .count()
+    };
+
+    // 100 messages of 1 KiB: the 4 that fit the 4 KiB cap, then one warning.
+    host.search("echo", &query("log-flood 100", 1))
+        .await
+        .unwrap();
+    let text = captured.text();
+    assert_eq!(flooded(&text), 4, "{}", &text[..text.len().min(2_000)]);
+    assert_eq!(
+        text.matches("more than its log limit of 4096 bytes in one call")
+            .count(),
+        1
+    );
+    // The cap is per call.
+    host.search("echo", &query("log-flood 2", 1)).await.unwrap();
+    assert_eq!(flooded(&captured.text()), 6);
+
+    host.search("echo", &query("log-forge", 1)).await.unwrap();
+    let text = captured.text();
+    assert!(
+        text.contains(r"first\nERROR jobscout::auth: forged line\r\u{1b}[2K"),
+        "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|line| line.starts_with("ERROR jobscout::auth: forged")),
+        "a plugin forged a log line: {text}"
+    );
+}

@@ -11,6 +11,9 @@
 //! - `query`: one posting whose `extra` shows the query fields the plugin received.
 //! - `log`: logs through the host and writes to stdout/stderr.
 //! - `fail`: a typed `bad-response` error.
+//! - `log-flood <n>`: `n` log messages of 1 KiB through the `log` import.
+//! - `log-forge`: one log message carrying a newline, a carriage return and an
+//!   ANSI escape, as an attempt to forge a second log line.
 //! - `residue`: reports what it finds of an earlier call (a static counter, marks in
 //!   freshly grown memory), then leaves its own; a fresh instance must find none.
 //! - anything else: `limit` synthetic postings titled after the keywords.
@@ -241,6 +244,18 @@ impl Source for Echo {
                 Ok(Vec::new())
             }
             Some("fail") => Err(SourceError::BadResponse("asked to fail".to_string())),
+            Some("log-flood") => {
+                let count: usize = words.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+                let line = "f".repeat(1024);
+                for _ in 0..count {
+                    log::info(&line);
+                }
+                Ok(Vec::new())
+            }
+            Some("log-forge") => {
+                log::warn("first\nERROR jobscout::auth: forged line\r\u{1b}[2K");
+                Ok(Vec::new())
+            }
             Some("residue") => {
                 let calls_before = CALLS.fetch_add(1, Ordering::Relaxed);
                 let (found, left) = marks_in_fresh_memory()
