@@ -4,9 +4,10 @@
 //!
 //! Run: `cargo bench -p jobscout-host --bench apply_packs` (builds the plugins
 //! first; `BENCH_ITERATIONS` sets the calls per case, default 200).
-//! Prints p50/p99 per call for: template pack generation (a new job each time:
-//! job-parse, job-analyze, apply-pack and the inserts; the resume version is
-//! reused), a cached pack, the AI pack against a local fake OpenAI-compatible
+//! The user is a paying one in credit mode, so every new pack is charged in the
+//! transaction that stores it. Prints p50/p99 per call for: template pack
+//! generation (a new job each time: job-parse, job-analyze, apply-pack, the
+//! inserts and the charge; the resume version is reused), a cached pack, the AI pack against a local fake OpenAI-compatible
 //! server that answers at once, the AI provider's round trip alone (the host's
 //! overhead per AI call: encode, HTTP on loopback, decode, validate), the same
 //! chat asked by a plugin through the WIT 0.2.0 `ai` import (the test plugin
@@ -113,6 +114,8 @@ async fn main() {
         ),
         ("JOBSCOUT_OPENAI_BASE_URL", fake.base_url.clone()),
         ("JOBSCOUT_OPENAI_API_KEY", "sk-bench".to_string()),
+        // One provider call per AI pack, as the earlier figures measured.
+        ("JOBSCOUT_APPLY_PACK_REVIEW_ENABLED", "false".to_string()),
     ];
     let settings = Arc::new(
         Settings::from_pairs(pairs.iter().map(|(name, value)| (*name, value.as_str())))
@@ -144,6 +147,23 @@ async fn main() {
     };
     let user_id = Uuid::new_v4();
     jobscout::storage::users::upsert_user(&pool, user_id, Some("bench@example.com"))
+        .await
+        .unwrap();
+    // A paying user in credit mode with credits for every call: each new pack is
+    // charged in its storing transaction, as for real customers.
+    jobscout::storage::users::set_plan(&pool, user_id, "monthly_power")
+        .await
+        .unwrap();
+    let credits = jobscout::storage::accounts::CreditEntry {
+        delta_credits: 1_000_000,
+        reason: "plan_grant",
+        feature: None,
+        idempotency_key: format!("bench:{user_id}"),
+        metadata: None,
+        available_at: None,
+        expires_at: None,
+    };
+    jobscout::storage::accounts::add_credits(&pool, user_id, &credits, chrono::Utc::now())
         .await
         .unwrap();
     let resume = fixture("resume-senior-backend.txt");
