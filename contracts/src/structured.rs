@@ -44,6 +44,12 @@ pub fn present(value: Option<String>) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
+/// `items` as the input value [`json_list`] reads: a JSON list of strings.
+pub fn list_value<S: AsRef<str>>(items: &[S]) -> Option<String> {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    Some(serde_json::to_string(&items).expect("strings serialise"))
+}
+
 /// An input value holding a JSON list of strings (`["Rust", "SQL"]`), each
 /// trimmed, blank ones dropped; absent or blank is empty. The error names `key`.
 pub fn json_list(key: &str, value: Option<String>) -> Result<Vec<String>, String> {
@@ -58,4 +64,20 @@ pub fn json_list(key: &str, value: Option<String>) -> Result<Vec<String>, String
         .map(|item| item.trim().to_string())
         .filter(|item| !item.is_empty())
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_value_reads_back_as_the_same_list() {
+        let value = list_value(&["Rust", "SQL, \"quoted\""]);
+        assert_eq!(value.as_deref(), Some(r#"["Rust","SQL, \"quoted\""]"#));
+        assert_eq!(
+            json_list("skills", value).unwrap(),
+            ["Rust", "SQL, \"quoted\""]
+        );
+        assert_eq!(list_value::<String>(&[]).as_deref(), Some("[]"));
+    }
 }

@@ -32,7 +32,7 @@ use jobscout::plugins::types::Payload;
 use jobscout::plugins::{HostOptions, PluginHost};
 use jobscout_contracts::apply_pack;
 use jobscout_contracts::documents as documents_contract;
-use jobscout_contracts::structured::to_pairs;
+use jobscout_contracts::structured::{list_value, to_pairs};
 use plugins_support::*;
 use serde_json::{json, Value};
 use support::{load_processor, peak_memory, percentile};
@@ -293,16 +293,15 @@ async fn main() {
     report("ATS preview", &mut previews);
 
     // Peak linear memory of one call of each processor, on inputs like the service's.
-    let list = |items: &[&str]| Some(serde_json::to_string(items).unwrap());
     let pack_input = apply_pack::Input {
         resume_text: Some(resume.clone()),
-        resume_skills: list(&["Go", "Python", "PostgreSQL", "Kafka", "Kubernetes"]),
+        resume_skills: list_value(&["Go", "Python", "PostgreSQL", "Kafka", "Kubernetes"]),
         resume_seniority: Some("senior".into()),
-        resume_bullets: list(&["Cut p99 latency of the checkout API by 40%"]),
+        resume_bullets: list_value(&["Cut p99 latency of the checkout API by 40%"]),
         job_title: Some("Backend Engineer".into()),
         job_company: Some("Acme".into()),
-        job_keywords: list(&["Go", "PostgreSQL", "Rust"]),
-        job_must_haves: list(&["5+ years of backend work"]),
+        job_keywords: list_value(&["Go", "PostgreSQL", "Rust"]),
+        job_must_haves: list_value(&["5+ years of backend work"]),
         ai_draft: Some(draft().to_string()),
     };
     let documents_input = documents_contract::Input {
@@ -319,7 +318,7 @@ async fn main() {
         ),
         job_title: Some("Backend Engineer".into()),
         job_company: Some("Acme".into()),
-        job_keywords: list(&["Go", "PostgreSQL"]),
+        job_keywords: list_value(&["Go", "PostgreSQL"]),
         job_must_haves: None,
         today: Some("2026-12-07".into()),
     };

@@ -4,6 +4,7 @@
 //! and its job target.
 
 use jobscout_contracts::documents::{self, Documents, Format, DOCX_MEDIA_TYPE, ZIP_MEDIA_TYPE};
+use jobscout_contracts::structured::list_value;
 use uuid::Uuid;
 
 use super::processors::{call, call_bytes, structured_input, DOCUMENTS};
@@ -115,15 +116,14 @@ async fn input(
         None => None,
     }
     .unwrap_or_default();
-    let list = |items: &[String]| Some(serde_json::to_string(items).expect("strings serialise"));
     Ok(documents::Input {
         format: Some(format.name().to_string()),
         resume_text: Some(resume_text),
         pack: Some(pack_json(&pack).to_string()),
         job_title: target.title.clone(),
         job_company: target.company.clone(),
-        job_keywords: list(&target.keywords),
-        job_must_haves: list(&target.must_haves),
+        job_keywords: list_value(&target.keywords),
+        job_must_haves: list_value(&target.must_haves),
         today: Some(chrono::Utc::now().format("%Y-%m-%d").to_string()),
     })
 }

@@ -7,6 +7,7 @@
 
 use jobscout_contracts::apply_pack::{self, ApplyPack, Draft};
 use jobscout_contracts::learning_summary::{self, FeedbackRow, LearningSummary};
+use jobscout_contracts::structured::{list_value, present};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -312,24 +313,17 @@ fn processor_input(
     target: &JobTarget,
     draft: Option<&Draft>,
 ) -> apply_pack::Input {
-    let list = |items: &[String]| Some(serde_json::to_string(items).expect("strings serialise"));
     apply_pack::Input {
         resume_text: Some(resume_text.to_string()),
-        resume_skills: list(&analysis.skills),
+        resume_skills: list_value(&analysis.skills),
         resume_seniority: analysis.seniority.clone(),
-        resume_bullets: list(&analysis.bullets),
+        resume_bullets: list_value(&analysis.bullets),
         job_title: target.title.clone(),
         job_company: target.company.clone(),
-        job_keywords: list(&target.keywords),
-        job_must_haves: list(&target.must_haves),
+        job_keywords: list_value(&target.keywords),
+        job_must_haves: list_value(&target.must_haves),
         ai_draft: draft.map(|draft| serde_json::to_string(draft).expect("a draft serialises")),
     }
-}
-
-fn present(value: Option<String>) -> Option<String> {
-    value
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value> {

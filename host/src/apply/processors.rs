@@ -28,13 +28,17 @@ pub async fn call<P: Processor>(plugins: &PluginHost, input: &Payload) -> Result
         .map_err(|_| misbehaved(P::ID, "returned JSON that does not follow its contract"))
 }
 
-/// Runs processor `id` and reads its `text` output as one JSON object.
-pub async fn call_json(plugins: &PluginHost, id: &str, input: &Payload) -> Result<Value> {
-    let output = plugins
+/// Runs processor `id`, its failures mapped to what the API answers.
+async fn run(plugins: &PluginHost, id: &str, input: &Payload) -> Result<Payload> {
+    plugins
         .process(id, input)
         .await
-        .map_err(|error| map_error(id, error))?;
-    let Payload::Text(text) = output else {
+        .map_err(|error| map_error(id, error))
+}
+
+/// Runs processor `id` and reads its `text` output as one JSON object.
+pub async fn call_json(plugins: &PluginHost, id: &str, input: &Payload) -> Result<Value> {
+    let Payload::Text(text) = run(plugins, id, input).await? else {
         return Err(misbehaved(id, "returned a non-text payload"));
     };
     match serde_json::from_str::<Value>(&text) {
@@ -53,11 +57,7 @@ pub async fn call_bytes(
     input: &Payload,
     media_type: &str,
 ) -> Result<Vec<u8>> {
-    let output = plugins
-        .process(id, input)
-        .await
-        .map_err(|error| map_error(id, error))?;
-    match output {
+    match run(plugins, id, input).await? {
         Payload::Bytes(blob) if blob.media_type == media_type => Ok(blob.data),
         Payload::Bytes(blob) => Err(misbehaved(
             id,
