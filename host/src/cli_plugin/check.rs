@@ -162,14 +162,7 @@ fn describe(
         ),
         None => println!("world:    none of job-source, processor"),
     }
-    let host_range = format!(
-        "this host loads {}",
-        wit::SUPPORTED
-            .iter()
-            .map(|(min, _)| format!("{}.{}.x", min.major, min.minor))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    );
+    let host_range = format!("this host loads {}", wit::supported_minors(".x"));
     match (declared, &world) {
         (Some(version), _) => {
             println!("WIT:      jobscout:plugin@{version} (SDK version section; {host_range})")

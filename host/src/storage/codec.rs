@@ -73,6 +73,14 @@ pub(crate) fn newest_first(pool: &Pool) -> &'static str {
     }
 }
 
+/// [`newest_first`] for the table a query names `alias` (a join).
+pub(crate) fn newest_first_in(pool: &Pool, alias: &str) -> String {
+    match pool {
+        Pool::Sqlite(_) => format!("{alias}.created_at DESC, {alias}.rowid DESC"),
+        Pool::Postgres(_) => format!("{alias}.created_at DESC NULLS LAST"),
+    }
+}
+
 /// A value both engines decode.
 pub(crate) trait Column:
     Type<Sqlite> + for<'r> Decode<'r, Sqlite> + Type<Postgres> + for<'r> Decode<'r, Postgres>

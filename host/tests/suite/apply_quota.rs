@@ -330,37 +330,47 @@ async fn quota_windows_turn_over_at_the_week_and_the_month_with_an_injected_cloc
                 .await
                 .unwrap();
         }
-        let used = |since: &'static str| {
+        // The rows the quota counts at `now`, in the window `plans` gives it.
+        let used = |now: &'static str, weekly: bool| {
             let pool = db.pool.clone();
             async move {
-                accounts::usage_since(&pool, user_id, "apply_pack", at(since))
+                let since = jobscout::apply::plans::window_start(at(now), weekly);
+                accounts::usage_since(&pool, user_id, "apply_pack", since)
                     .await
                     .unwrap()
             }
         };
-        let monday = jobscout::apply::plans::window_start(at("2026-12-07T12:00:00Z"), true);
-        assert_eq!(monday, at("2026-12-07T00:00:00Z"));
         assert_eq!(
-            used("2026-12-07T00:00:00Z").await,
+            jobscout::apply::plans::window_start(at("2026-12-07T12:00:00Z"), true),
+            at("2026-12-07T00:00:00Z")
+        );
+        assert_eq!(
+            used("2026-12-07T12:00:00Z", true).await,
             1,
             "{}: this week",
             db.name
         );
-        let last_week = jobscout::apply::plans::window_start(at("2026-12-06T23:59:59Z"), true);
-        assert_eq!(used("2026-11-30T00:00:00Z").await, 3);
-        assert_eq!(last_week, at("2026-11-30T00:00:00Z"));
-        // December so far: the two December rows, not November's.
-        let december = jobscout::apply::plans::window_start(at("2026-12-31T23:59:59Z"), false);
-        assert_eq!(december, at("2026-12-01T00:00:00Z"));
         assert_eq!(
-            used("2026-12-01T00:00:00Z").await,
+            jobscout::apply::plans::window_start(at("2026-12-06T23:59:59Z"), true),
+            at("2026-11-30T00:00:00Z")
+        );
+        assert_eq!(used("2026-12-06T23:59:59Z", true).await, 3, "last week");
+        // December so far: the two December rows, not November's.
+        assert_eq!(
+            jobscout::apply::plans::window_start(at("2026-12-31T23:59:59Z"), false),
+            at("2026-12-01T00:00:00Z")
+        );
+        assert_eq!(
+            used("2026-12-31T23:59:59Z", false).await,
             2,
             "{}: this month",
             db.name
         );
-        let january = jobscout::apply::plans::window_start(at("2027-01-01T00:00:00Z"), false);
-        assert_eq!(used("2027-01-01T00:00:00Z").await, 0);
-        assert_eq!(january, at("2027-01-01T00:00:00Z"));
+        assert_eq!(
+            jobscout::apply::plans::window_start(at("2027-01-01T00:00:00Z"), false),
+            at("2027-01-01T00:00:00Z")
+        );
+        assert_eq!(used("2027-01-01T00:00:00Z", false).await, 0, "January");
 
         // Credits: available from their date, gone at their expiry.
         let mut later = grant(50, &format!("later:{user_id}"));

@@ -45,11 +45,12 @@ pub const SUPPORTED: [(Version, Version); 2] = [
     (latest::MIN_VERSION, latest::MAX_VERSION),
 ];
 
-/// The supported minors as people write them: `0.1 and 0.2`.
-pub fn supported_minors() -> String {
+/// The supported minors as people write them, each followed by `suffix`:
+/// `0.1 and 0.2` (refusals), `0.1.x and 0.2.x` (`plugin check`).
+pub fn supported_minors(suffix: &str) -> String {
     let minors: Vec<String> = SUPPORTED
         .iter()
-        .map(|(min, _)| format!("{}.{}", min.major, min.minor))
+        .map(|(min, _)| format!("{}.{}{suffix}", min.major, min.minor))
         .collect();
     match minors.split_last() {
         Some((last, [])) => last.clone(),
@@ -70,7 +71,7 @@ pub fn check_supported(version: &Version) -> Result<(), String> {
         "built for jobscout:plugin@{}.{}, host supports {}",
         version.major,
         version.minor,
-        supported_minors()
+        supported_minors("")
     ))
 }
 

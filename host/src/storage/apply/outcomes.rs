@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::storage::codec::{newest_first, on_pool, Id, Json, StoredRow, Time};
+use crate::storage::codec::{newest_first, newest_first_in, on_pool, Id, Json, StoredRow, Time};
 use crate::storage::Pool;
 
 /// One feedback row of one of the user's applications.
@@ -38,10 +38,7 @@ pub async fn recent_feedback(
     user_id: Uuid,
     limit: i64,
 ) -> Result<Vec<FeedbackRow>, sqlx::Error> {
-    let order = match pool {
-        Pool::Sqlite(_) => "f.created_at DESC, f.rowid DESC",
-        Pool::Postgres(_) => "f.created_at DESC NULLS LAST",
-    };
+    let order = newest_first_in(pool, "f");
     let sql = format!(
         "SELECT f.feedback_id, f.feedback_type, f.raw_text, f.parsed_json, f.created_at \
          FROM application_feedback f \
