@@ -126,11 +126,19 @@ impl LocalAllowance {
             })
     }
 
+    /// An address entry allows only a URL that names that address literally
+    /// (where [`Self::check_port`] binds its port too); a name entry allows that
+    /// name whatever it resolves to. So `127.0.0.1:8089` never lets `localhost`,
+    /// or a declared name that resolves to 127.0.0.1, reach another port.
     fn allows(&self, host: &str, address: IpAddr) -> bool {
         let host = bare(host);
+        let literal = host.parse::<IpAddr>().ok();
+        if literal.is_some_and(|literal| literal != address) {
+            return false;
+        }
         self.entries
             .iter()
-            .any(|(entry, _)| Self::matches(entry, &host, Some(address)))
+            .any(|(entry, _)| Self::matches(entry, &host, literal))
     }
 
     /// Port-qualified entries allow their host on that port only: checked with
@@ -279,6 +287,14 @@ mod tests {
         assert_eq!(refused, "10.0.0.1 resolves to 10.0.0.1, a private address; plugins may only reach public addresses");
         assert!(allowance
             .check("localhost", "::1".parse().unwrap())
+            .is_err());
+        // A name that resolves to an allowed address is not that address: it
+        // would escape the entry's port.
+        assert!(allowance
+            .check("localhost", "127.0.0.1".parse().unwrap())
+            .is_err());
+        assert!(allowance
+            .check("rebind.example", "127.0.0.1".parse().unwrap())
             .is_err());
     }
 

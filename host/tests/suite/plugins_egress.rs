@@ -30,7 +30,7 @@ async fn declared_local_fixture_is_reachable_and_secrets_are_injected_by_the_hos
             &echo_wasm(),
             "allowed_hosts = [\"127.0.0.1\", \"localhost\"]\nsecrets = [\"JOBSCOUT_TEST_ECHO_TOKEN\", \"JOBSCOUT_TEST_UNSET_TOKEN\"]",
         ),
-        "127.0.0.1",
+        "127.0.0.1,localhost",
         &[("JOBSCOUT_TEST_ECHO_TOKEN", "s3cret-value")],
         HostOptions {
             watch: false,
@@ -445,4 +445,56 @@ async fn spacing_to_one_host_holds_across_plugins() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_port_bound_allowance_holds_for_names_and_redirects_after_resolution() {
+    let allowed = start_fixture().await;
+    let other = start_fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = start_host_with(
+        dir.path(),
+        &entry(
+            "echo",
+            "source",
+            &echo_wasm(),
+            "allowed_hosts = [\"127.0.0.1\", \"localhost\"]",
+        ),
+        &format!("127.0.0.1:{}", allowed.address.port()),
+        HostOptions {
+            watch: false,
+            ..HostOptions::default()
+        },
+    )
+    .await;
+    let fetch = |url: String| {
+        let host = &host;
+        async move {
+            host.search("echo", &query(&format!("fetch {url}"), 1))
+                .await
+        }
+    };
+    let ok = fetch(allowed.url("/ok")).await.unwrap();
+    assert_eq!(
+        ok[0].description_text.as_deref(),
+        Some("hello from the fixture")
+    );
+
+    let other_port = other.address.port();
+    // The same port through a name is refused too: only the address entry's
+    // literal form is allowed, so no name can widen it to another port.
+    for url in [
+        format!("http://localhost:{other_port}/ok"),
+        format!("http://localhost:{}/ok", allowed.address.port()),
+        format!("http://127.0.0.1:{other_port}/ok"),
+        allowed.url(&format!("/redirect?to=http://localhost:{other_port}/ok")),
+        allowed.url(&format!("/redirect?to=http://127.0.0.1:{other_port}/ok")),
+    ] {
+        let refused = denied(fetch(url.clone()).await);
+        assert!(
+            refused.contains("loopback address") || refused.contains("on port"),
+            "{url}: {refused}"
+        );
+    }
+    assert_eq!(other.hits(), 0, "the other port was never reached");
 }
