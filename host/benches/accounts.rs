@@ -7,7 +7,10 @@
 //! default the developer machines' `postgres://postgres@127.0.0.1:5432/test`, in
 //! which a scratch database is created and dropped). Prints p50/p99 of one request
 //! (token check, plan, both ledgers, the response) and the requests per second of
-//! 4 concurrent clients for 3 s.
+//! 4 concurrent clients for 3 s. Then Paddle's webhook for the same user:
+//! p50/p99 of one signed delivery (signature check, parse, user match, the
+//! transaction with its grant or state change) and of a duplicate delivery, and
+//! the deliveries per second of 4 concurrent senders of distinct events.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -100,6 +103,14 @@ async fn run(label: &str, target: DatabaseTarget, iterations: usize) {
             "1000000".to_string(),
         ),
         ("JOBSCOUT_LOG".to_string(), "warn".to_string()),
+        (
+            "JOBSCOUT_PADDLE_WEBHOOK_SECRET".to_string(),
+            WEBHOOK_SECRET.to_string(),
+        ),
+        (
+            "JOBSCOUT_PADDLE_PRICE_ID_MONTHLY_PRO".to_string(),
+            "pri_bench_monthly_pro".to_string(),
+        ),
     ];
     match &target {
         DatabaseTarget::Sqlite(path) => {
@@ -180,6 +191,90 @@ async fn run(label: &str, target: DatabaseTarget, iterations: usize) {
         p50.as_secs_f64() * 1e3,
         p99.as_secs_f64() * 1e3,
         done.load(Ordering::Relaxed) as f64 / 3.0
+    );
+    webhooks(label, &app, user_id, iterations).await;
+}
+
+const WEBHOOK_SECRET: &str = "pdl_ntfset_bench_secret";
+
+/// The n-th distinct event for `user_id`: renewals (a new billing period, so a
+/// new grant) alternating with subscription updates (a newer state).
+fn event(user_id: Uuid, n: u64) -> Vec<u8> {
+    let start = Utc::now() - chrono::Duration::days(3_000) + chrono::Duration::minutes(n as i64);
+    let at = start.to_rfc3339();
+    let body = if n % 2 == 0 {
+        json!({"event_id": format!("evt_bench_{user_id}_{n}"), "event_type": "transaction.completed",
+            "occurred_at": at, "data": {"id": format!("txn_bench_{n}"), "status": "completed",
+            "customer_id": "ctm_bench", "subscription_id": "sub_bench",
+            "custom_data": {"user_id": user_id, "plan": "monthly_pro", "is_topup": false},
+            "billing_period": {"starts_at": at, "ends_at": at},
+            "items": [{"price": {"id": "pri_bench_monthly_pro"}, "quantity": 1}]}})
+    } else {
+        json!({"event_id": format!("evt_bench_{user_id}_{n}"), "event_type": "subscription.updated",
+            "occurred_at": at, "data": {"id": "sub_bench", "status": "active",
+            "customer_id": "ctm_bench", "scheduled_change": null,
+            "custom_data": {"user_id": user_id},
+            "items": [{"price": {"id": "pri_bench_monthly_pro"}, "quantity": 1}]}})
+    };
+    body.to_string().into_bytes()
+}
+
+fn delivery(body: Vec<u8>) -> Request<Body> {
+    let signature =
+        jobscout::apply::billing::signature::sign(WEBHOOK_SECRET, Utc::now().timestamp(), &body);
+    Request::post("/api/v1/paddle/webhook")
+        .header("paddle-signature", signature)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn deliver(app: &axum::Router, body: Vec<u8>) -> Duration {
+    let started = Instant::now();
+    let response = app.clone().oneshot(delivery(body)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+    started.elapsed()
+}
+
+async fn webhooks(label: &str, app: &axum::Router, user_id: Uuid, iterations: usize) {
+    let iterations = iterations as u64 / 2;
+    let mut fresh = Vec::new();
+    for n in 0..iterations {
+        fresh.push(deliver(app, event(user_id, n)).await);
+    }
+    let mut duplicates = Vec::new();
+    for n in 0..iterations {
+        duplicates.push(deliver(app, event(user_id, n)).await);
+    }
+    let next = Arc::new(AtomicU64::new(iterations));
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let senders: Vec<_> = (0..4)
+        .map(|_| {
+            let app = app.clone();
+            let next = next.clone();
+            tokio::spawn(async move {
+                let mut sent = 0_u64;
+                while Instant::now() < deadline {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    deliver(&app, event(user_id, n)).await;
+                    sent += 1;
+                }
+                sent
+            })
+        })
+        .collect();
+    let mut sent = 0;
+    for sender in senders {
+        sent += sender.await.unwrap();
+    }
+    println!(
+        "{label:<11} POST /paddle/webhook: new event p50 {:.2} ms, p99 {:.2} ms; duplicate p50 {:.2} ms, p99 {:.2} ms; 4 senders: {:.0} events/s",
+        percentile(&mut fresh, 0.5).as_secs_f64() * 1e3,
+        percentile(&mut fresh, 0.99).as_secs_f64() * 1e3,
+        percentile(&mut duplicates, 0.5).as_secs_f64() * 1e3,
+        percentile(&mut duplicates, 0.99).as_secs_f64() * 1e3,
+        sent as f64 / 3.0
     );
 }
 

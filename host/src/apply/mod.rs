@@ -4,6 +4,7 @@
 //! what they need under the egress policy ([`fetch`]), and stores the results.
 //! HTTP handlers (`http::apply`) are thin wrappers over it.
 
+pub mod billing;
 pub mod documents;
 pub mod fetch;
 pub mod jobs;

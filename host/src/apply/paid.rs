@@ -21,14 +21,14 @@ pub const PAID_PLANS: [&str; 12] = [
     "paid",
 ];
 
-/// A paid plan whose subscription is active, past due or unknown (NULL), or
-/// cancelled with an end still ahead.
+/// A paid plan whose subscription is active, in its trial (Paddle's
+/// `trialing`), past due or unknown (NULL), or cancelled with an end still ahead.
 pub fn is_paid(subscription: &Subscription, now: DateTime<Utc>) -> bool {
     if !PAID_PLANS.contains(&subscription.plan.trim().to_lowercase().as_str()) {
         return false;
     }
     match subscription.status.as_deref().map(str::trim) {
-        None | Some("active") | Some("past_due") => true,
+        None | Some("active") | Some("trialing") | Some("past_due") => true,
         Some("cancelled") | Some("canceled") => subscription.ends_at.is_some_and(|end| end > now),
         Some(_) => false,
     }
@@ -60,6 +60,10 @@ mod tests {
         );
         assert!(is_paid(
             &subscription("weekly_sprint", Some("past_due"), None),
+            now
+        ));
+        assert!(is_paid(
+            &subscription("monthly_pro", Some("trialing"), None),
             now
         ));
         assert!(is_paid(

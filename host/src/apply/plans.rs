@@ -163,6 +163,26 @@ pub const REVIEW_CREDITS: i64 = 2;
 pub const INTERVIEW_COACH_CREDITS: i64 = 12;
 pub const TEMPLATE_CREDITS: i64 = 5;
 
+/// The credits a plan grants per billing period, and in how many rows: annual
+/// plans grant twelve, one per 30-day cycle, each available from its cycle's
+/// start. `None` for plans that grant none (free, the legacy ones).
+pub fn plan_credits(plan_key: &str) -> Option<(i64, i64)> {
+    match plan_key.trim().to_lowercase().as_str() {
+        "weekly_standard" => Some((200, 1)),
+        "weekly_pro" => Some((500, 1)),
+        "weekly_sprint" => Some((300, 1)),
+        "monthly_standard" => Some((1_200, 1)),
+        "monthly_pro" => Some((2_500, 1)),
+        "monthly_power" => Some((3_000, 1)),
+        "annual_pro" => Some((1_500, 12)),
+        "annual_power" => Some((3_000, 12)),
+        _ => None,
+    }
+}
+
+/// Credits the one top-up (`topup_20`) buys.
+pub const TOPUP_CREDITS: i64 = 200;
+
 /// The legacy plans a quota call moves to the current ones, with the credits
 /// granted once to a user who has none: `(legacy, new plan, credits)`.
 pub fn legacy_migration(plan_key: &str) -> Option<(&'static str, i64)> {

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Apply, Error, Result};
-use crate::storage::accounts::{self, CreditEntry};
 use crate::storage::referrals;
 use crate::storage::Pool;
 
@@ -103,22 +102,8 @@ pub async fn check(pool: &Pool, code: &str) -> Result<Option<String>> {
 
 /// Rewards the referrer of `referee` (a subscription started or a payment
 /// succeeded): 50 credits once per referee (`referral:<referrer>:<referee>`) and
-/// the referral marked completed. True when a reward was granted now.
+/// the referral marked completed. True when a reward was granted now. Paddle's
+/// webhook grants the same inside its own transaction.
 pub async fn reward(pool: &Pool, referee: Uuid, now: DateTime<Utc>) -> Result<bool> {
-    let Some(referrer) = referrals::referrer_of(pool, referee).await? else {
-        return Ok(false);
-    };
-    let entry = CreditEntry {
-        delta_credits: REFERRAL_CREDITS,
-        reason: "referral",
-        feature: Some("referral".into()),
-        idempotency_key: format!("referral:{referrer}:{referee}"),
-        metadata: Some(serde_json::json!({ "referee_id": referee })),
-        available_at: None,
-        expires_at: None,
-    };
-    let granted = accounts::add_credits(pool, referrer, &entry, now).await?;
-    // Marked even when the credits were granted before (a retry after a crash).
-    referrals::complete(pool, referrer, referee, REFERRER_PACKS, now).await?;
-    Ok(granted)
+    Ok(referrals::reward(pool, referee, REFERRAL_CREDITS, REFERRER_PACKS, now).await?)
 }

@@ -255,11 +255,46 @@ impl Settings {
                 review.max_tokens_revise.to_string(),
             ),
         ];
+        let paddle = &self.paddle;
+        let paddle_rows = [
+            ("PADDLE_API_KEY", mask(&paddle.api_key)),
+            ("PADDLE_WEBHOOK_SECRET", mask(&paddle.webhook_secret)),
+            (
+                "PADDLE_ENVIRONMENT",
+                if paddle.production {
+                    "production"
+                } else {
+                    "sandbox"
+                }
+                .to_string(),
+            ),
+            ("PADDLE_API_BASE_URL", paddle.api_base().to_string()),
+            (
+                "PADDLE_TIMEOUT_SECONDS",
+                paddle.timeout.as_secs().to_string(),
+            ),
+            ("PADDLE_VENDOR_ID", unset_or(&paddle.vendor_id)),
+            ("PADDLE_PRODUCT_ID", unset_or(&paddle.product_id)),
+            ("PADDLE_PUBLIC_KEY", mask(&paddle.public_key)),
+        ];
+        let price_rows = CHECKOUT_PLANS.iter().map(|plan| {
+            (
+                format!("PADDLE_PRICE_ID_{}", plan.to_ascii_uppercase()),
+                paddle.price_of(plan).unwrap_or("unset").to_string(),
+            )
+        });
         rows.into_iter()
             .chain(ai_rows)
+            .chain(paddle_rows)
+            .map(|(name, value)| (name.to_string(), value))
+            .chain(price_rows)
             .map(|(name, value)| (format!("{PREFIX}{name}"), value))
             .collect()
     }
+}
+
+fn unset_or(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "unset".to_string())
 }
 
 /// Replaces the password of a URL with `***` so it can be logged.

@@ -5,11 +5,12 @@
 //! `jobscout check-config` can print them all at once; `serve` refuses to start on any.
 //!
 //! `mod.rs` is the settings themselves; `read.rs` reads each one (name, default,
-//! bounds), `ai.rs` those of the AI provider; `describe.rs` is what `check-config` prints; `source.rs` is the raw
+//! bounds), `ai.rs` those of the AI provider, `paddle.rs` those of billing; `describe.rs` is what `check-config` prints; `source.rs` is the raw
 //! variables (`.env` under the environment, case-insensitive names, list forms).
 
 mod ai;
 mod describe;
+mod paddle;
 mod read;
 mod source;
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 pub use ai::{AiSettings, ReviewSettings, OPENAI_BASE_URL};
 pub use describe::mask_url_password;
+pub use paddle::{PaddleSettings, CHECKOUT_PLANS, TOPUP_PLAN};
 pub use source::{parse_list, SecretValues, SettingProblem, SettingsSource, PREFIX};
 
 /// Origins the earlier backend always allowed, whatever the configured list said.
@@ -159,6 +161,9 @@ pub struct Settings {
 
     // --- AI provider ---
     pub ai: AiSettings,
+
+    // --- billing ---
+    pub paddle: PaddleSettings,
 }
 
 /// The result of reading settings: the values (defaults where a value was bad)

@@ -223,6 +223,7 @@ impl Settings {
                 100 * 1024 * 1024,
             ),
             ai: AiSettings::read_from(src),
+            paddle: PaddleSettings::read_from(src),
         };
 
         let problems = source.take_problems();

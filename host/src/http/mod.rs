@@ -14,6 +14,7 @@ pub mod jobs;
 mod layers;
 pub mod metrics_event;
 pub mod openapi;
+pub mod paddle;
 pub mod profile;
 pub mod rate_limit;
 pub mod referrals;
@@ -122,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .merge(saved_searches::router())
         .merge(apply::router())
         .merge(referrals::router())
+        .merge(paddle::router())
         .layer(axum::middleware::from_fn(validation::reject_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

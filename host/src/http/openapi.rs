@@ -76,6 +76,8 @@ use super::AppState;
         super::referrals::referral_stats,
         super::referrals::apply_referral,
         super::referrals::check_referral,
+        super::paddle::paddle_webhook,
+        super::paddle::paddle_checkout_url,
     ),
     components(schemas(ErrorResponse, ValidationErrorResponse, ValidationIssue)),
     modifiers(&SecuritySchemes, &CommonResponses, &ResponseLinks),
@@ -89,6 +91,7 @@ use super::AppState;
         (name = "saved-searches", description = "Saved searches and e-mail preferences (Supabase bearer token)"),
         (name = "apply", description = "Apply Workspace: job targets, resume upload, trust reports, apply packs, the application tracker, quotas and credits (Supabase bearer token; other users' job targets, packs and applications answer 404)"),
         (name = "referrals", description = "Referral codes, applying one, and the public check of a code"),
+        (name = "billing", description = "Paddle Billing: the signed webhook and the checkout URL"),
     )
 )]
 pub struct ApiDoc;

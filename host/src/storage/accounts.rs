@@ -28,7 +28,7 @@ const RECORD_USAGE: &str =
     "INSERT INTO usage_ledger (usage_id, user_id, action_type, apply_pack_id, created_at) \
      VALUES ($1, $2, $3, $4, $5)";
 
-const ADD_CREDITS: &str =
+pub(crate) const ADD_CREDITS: &str =
     "INSERT INTO credit_ledger (entry_id, user_id, delta_credits, reason, feature, \
      idempotency_key, metadata, available_at, expires_at, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -289,7 +289,7 @@ pub async fn store_paid_pack(
 }
 
 /// Binds [`ADD_CREDITS`]'s parameters for `entry`, on either engine.
-fn bind_credit_entry<'q, DB: sqlx::Database>(
+pub(crate) fn bind_credit_entry<'q, DB: sqlx::Database>(
     query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
     user_id: Uuid,
     entry: &'q CreditEntry,

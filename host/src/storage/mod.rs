@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod ai_usage;
 pub mod analytics;
 pub mod apply;
+pub mod billing;
 mod codec;
 mod connection;
 mod database;

@@ -1,10 +1,11 @@
 //! Referral codes (`users.referral_code`, stored once per user), who referred
 //! whom (`users.referred_by`, set once per user) and the `referrals` rows with
-//! their reward state.
+//! their reward state, granted by [`reward_referrer!`].
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::accounts::CreditEntry;
 use super::codec::{on_pool, BeginWrite as _, Id, Time};
 use super::Pool;
 
@@ -81,7 +82,7 @@ pub async fn record(
 /// Who referred the user, if anyone.
 pub async fn referrer_of(pool: &Pool, referee: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
     let referrer: Option<Id> = on_pool!(pool, pool => {
-        sqlx::query_scalar("SELECT referred_by FROM users WHERE user_id = $1")
+        sqlx::query_scalar(REFERRER_OF)
             .bind(Id::from(referee))
             .fetch_optional(pool)
             .await?
@@ -89,29 +90,85 @@ pub async fn referrer_of(pool: &Pool, referee: Uuid) -> Result<Option<Uuid>, sql
     Ok(referrer.and_then(|id| id.0))
 }
 
-/// Marks the referral of `referee` by `referrer` completed, with the packs
-/// shown to the referrer; true when it was still pending.
-pub async fn complete(
+pub(crate) const REFERRER_OF: &str = "SELECT referred_by FROM users WHERE user_id = $1";
+
+/// Marks a pending referral completed: `$1` when, `$2` the packs shown to the
+/// referrer, `$3` the referrer, `$4` the referee.
+pub(crate) const COMPLETE: &str =
+    "UPDATE referrals SET status = 'completed', completed_at = $1, packs_awarded_referrer = $2 \
+     WHERE referrer_id = $3 AND referee_id = $4 AND status = 'pending'";
+
+/// The reward of one referee's referrer: `credits` keyed
+/// `referral:<referrer>:<referee>`, so it is granted once per referee.
+pub fn reward_entry(referrer: Uuid, referee: Uuid, credits: i64) -> CreditEntry {
+    CreditEntry {
+        delta_credits: credits,
+        reason: "referral",
+        feature: Some("referral".into()),
+        idempotency_key: format!("referral:{referrer}:{referee}"),
+        metadata: Some(serde_json::json!({ "referee_id": referee })),
+        available_at: None,
+        expires_at: None,
+    }
+}
+
+/// Rewards the referrer of `$referee` inside `$transaction` (a transaction of
+/// either engine, held in a variable): [`reward_entry`]'s credits and the
+/// referral marked completed with `$packs` (again after a crash between the
+/// two, harmlessly). Evaluates to `Result<bool, sqlx::Error>`: true when the
+/// credits were granted now, false when they were before or nobody referred
+/// the user. Billing's webhook transaction and [`reward`] share it.
+macro_rules! reward_referrer {
+    ($transaction:ident, $referee:expr, $credits:expr, $packs:expr, $now:expr) => {
+        async {
+            use $crate::storage::codec::{Id, Time};
+            let referee: uuid::Uuid = $referee;
+            let referrer: Option<Id> = sqlx::query_scalar($crate::storage::referrals::REFERRER_OF)
+                .bind(Id::from(referee))
+                .fetch_optional(&mut *$transaction)
+                .await?;
+            let Some(referrer) = referrer.and_then(|id| id.0) else {
+                return Ok::<bool, sqlx::Error>(false);
+            };
+            let entry = $crate::storage::referrals::reward_entry(referrer, referee, $credits);
+            let granted = $crate::storage::accounts::bind_credit_entry(
+                sqlx::query($crate::storage::accounts::ADD_CREDITS),
+                referrer,
+                &entry,
+                $now,
+            )
+            .execute(&mut *$transaction)
+            .await?
+            .rows_affected()
+                == 1;
+            sqlx::query($crate::storage::referrals::COMPLETE)
+                .bind(Time(Some($now)))
+                .bind($packs)
+                .bind(Id::from(referrer))
+                .bind(Id::from(referee))
+                .execute(&mut *$transaction)
+                .await?;
+            Ok(granted)
+        }
+    };
+}
+pub(crate) use reward_referrer;
+
+/// Rewards the referrer of `referee` in a transaction of its own (see
+/// [`reward_referrer!`]).
+pub async fn reward(
     pool: &Pool,
-    referrer: Uuid,
     referee: Uuid,
-    packs_awarded_referrer: i64,
+    credits: i64,
+    packs: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let updated = on_pool!(pool, pool => {
-        sqlx::query(
-            "UPDATE referrals SET status = 'completed', completed_at = $1, packs_awarded_referrer = $2 \
-             WHERE referrer_id = $3 AND referee_id = $4 AND status = 'pending'",
-        )
-        .bind(Time(Some(now)))
-        .bind(packs_awarded_referrer)
-        .bind(Id::from(referrer))
-        .bind(Id::from(referee))
-        .execute(pool)
-        .await?
-        .rows_affected()
-    });
-    Ok(updated > 0)
+    on_pool!(pool, pool => {
+        let mut transaction = pool.begin_write().await?;
+        let granted = reward_referrer!(transaction, referee, credits, packs, now).await?;
+        transaction.commit().await?;
+        Ok(granted)
+    })
 }
 
 /// A referrer's counters: (completed, pending, packs earned).

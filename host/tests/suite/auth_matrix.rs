@@ -126,6 +126,9 @@ const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/referrals/stats", Access::User),
     ("POST", "/api/v1/referrals/apply", Access::User),
     ("GET", "/api/v1/referrals/check/{code}", Access::Public),
+    // Authenticated by Paddle's signature, never by a session (422 without one).
+    ("POST", "/api/v1/paddle/webhook", Access::Public),
+    ("GET", "/api/v1/paddle/checkout-url", Access::User),
 ];
 
 fn concrete(path: &str) -> String {
@@ -133,6 +136,8 @@ fn concrete(path: &str) -> String {
         .replace("{*file}", "swagger-ui.css")
         .replace("{job_id}", "0123456789abcdef01234567")
         .replace("{id}", "echo")
+        // A plan nobody sells: 400 for a signed-in caller whatever is configured.
+        .replace("checkout-url", "checkout-url?plan=no-such-plan")
         .split('/')
         .map(|segment| {
             if segment.starts_with('{') {
@@ -181,6 +186,7 @@ async fn every_route_enforces_its_access_for_every_credential() {
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
     pairs.push(("JOBSCOUT_ADMIN_TOKEN", ADMIN_TOKEN));
+    pairs.push(("JOBSCOUT_PADDLE_WEBHOOK_SECRET", "matrix-webhook-secret"));
     let app = TestApp::new(&db.pool, &pairs).await;
 
     let user_id = Uuid::new_v4();

@@ -10,6 +10,7 @@
 mod ai_support;
 mod apply_support;
 mod common;
+mod paddle_support;
 mod plugins_support;
 mod python_support;
 
@@ -62,6 +63,7 @@ mod apply_storage;
 mod apply_tracker;
 mod apply_trust;
 mod apply_uploads;
+mod billing_paddle;
 mod processor_job_parse;
 mod processor_resume_text;
 mod processor_trust;
