@@ -145,6 +145,11 @@ impl Settings {
                 "EGRESS_HOST_CONCURRENCY",
                 self.egress_host_concurrency.to_string(),
             ),
+            ("PLUGIN_CALL_THREADS", self.plugin_call_threads.to_string()),
+            (
+                "PLUGIN_MAX_CONCURRENT_CALLS",
+                self.plugin_max_concurrent_calls.to_string(),
+            ),
             (
                 "SDK_PATH",
                 self.sdk_path

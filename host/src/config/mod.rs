@@ -122,6 +122,10 @@ pub struct Settings {
     pub egress_allow_local: Vec<String>,
     /// Requests in flight to one host, summed over every plugin.
     pub egress_host_concurrency: u32,
+    /// Threads plugin calls run on (their own, never the HTTP workers).
+    pub plugin_call_threads: usize,
+    /// Plugin calls in flight host-wide; more wait for a slot.
+    pub plugin_max_concurrent_calls: usize,
     /// The SDK `jobscout plugin new` points new crates at (else the checkout's `plugins/sdk`).
     pub sdk_path: Option<PathBuf>,
 

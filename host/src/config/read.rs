@@ -143,6 +143,13 @@ impl Settings {
             )),
             egress_allow_local: src.list("egress_allow_local", &[]),
             egress_host_concurrency: src.number("egress_host_concurrency", 4, 1, 256),
+            plugin_call_threads: src.number(
+                "plugin_call_threads",
+                std::thread::available_parallelism().map_or(2, |cores| cores.get()),
+                1,
+                256,
+            ),
+            plugin_max_concurrent_calls: src.number("plugin_max_concurrent_calls", 64, 1, 4096),
             sdk_path: src.optional_string("sdk_path").map(PathBuf::from),
             supabase_jwt_secret: src.optional_string("supabase_jwt_secret"),
             supabase_jwks_url: http_url(src, "supabase_jwks_url"),

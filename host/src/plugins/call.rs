@@ -54,9 +54,21 @@ impl std::fmt::Display for DeadlineExceeded {
 
 impl std::error::Error for DeadlineExceeded {}
 
+/// How long `metadata()` may take, whatever the plugin's own time limit: it
+/// returns constants, and a slow one would hold up every load and reload.
+pub const METADATA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A store for one call of `plugin`, with its limits and deadline (public for the benchmarks).
 pub fn new_store(engine: &Engine, plugin: &LoadedPlugin) -> Store<CallState> {
-    let deadline = Instant::now() + plugin.context.limits.timeout;
+    new_store_for(engine, plugin, plugin.context.limits.timeout)
+}
+
+fn new_store_for(
+    engine: &Engine,
+    plugin: &LoadedPlugin,
+    timeout: std::time::Duration,
+) -> Store<CallState> {
+    let deadline = Instant::now() + timeout;
     let mut store = Store::new(engine, CallState::new(plugin.context.clone(), deadline));
     store.limiter(|state| &mut state.limits);
     // Every epoch tick the plugin yields to the async runtime, so a busy plugin
@@ -80,6 +92,14 @@ fn explain(plugin: &LoadedPlugin, store: &Store<CallState>, error: wasmtime::Err
         return format!(
             "{prefix} exceeded its time limit of {} ms",
             limits.timeout.as_millis()
+        );
+    }
+    // A guest that calls `exit` (or `std::process::exit`) ends its call; say so
+    // plainly rather than with the wasm backtrace the error carries.
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return format!(
+            "{prefix} exited with status {} instead of returning (a plugin must return its result or error, not exit)",
+            exit.0
         );
     }
     if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
@@ -118,8 +138,9 @@ fn contained_timeout(plugin: &LoadedPlugin) -> CallFailure {
 }
 
 pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata, CallFailure> {
-    let mut store = new_store(engine, plugin);
-    let budget = plugin.context.limits.timeout + HOST_GRACE;
+    let timeout = plugin.context.limits.timeout.min(METADATA_TIMEOUT);
+    let mut store = new_store_for(engine, plugin, timeout);
+    let budget = timeout + HOST_GRACE;
     let outcome = match &plugin.pre {
         PluginPre::Source(pre) => {
             tokio::time::timeout(budget, async {
@@ -147,8 +168,17 @@ pub async fn metadata(engine: &Engine, plugin: &LoadedPlugin) -> Result<Metadata
         }
     };
     store.data().flush_output();
+    let too_slow = || {
+        CallFailure::Contained(format!(
+            "plugin '{}' {} took longer than {} ms to answer metadata() (it should return constants)",
+            plugin.id,
+            plugin.version,
+            timeout.as_millis()
+        ))
+    };
     match outcome {
-        Err(_) => Err(contained_timeout(plugin)),
+        Err(_) => Err(too_slow()),
+        Ok(Err(error)) if error.downcast_ref::<DeadlineExceeded>().is_some() => Err(too_slow()),
         Ok(Err(error)) => Err(CallFailure::Contained(explain(plugin, &store, error))),
         Ok(Ok(meta)) => Ok(meta),
     }

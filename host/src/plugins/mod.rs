@@ -12,6 +12,7 @@
 pub mod ai_grant;
 pub mod ai_import;
 pub mod call;
+pub mod call_pool;
 pub mod engine;
 pub mod limits;
 pub mod loader;
@@ -132,6 +133,9 @@ pub struct PluginHost {
     manifest_error: RwLock<Option<String>>,
     reload_lock: tokio::sync::Mutex<()>,
     watcher: Mutex<Option<reload::Watcher>>,
+    /// Where calls run: threads of their own, never the HTTP workers.
+    /// `Err` says why the pool could not start (no call can run then).
+    calls: Result<call_pool::CallPool, String>,
 }
 
 impl std::fmt::Debug for PluginHost {
@@ -180,6 +184,14 @@ impl PluginHost {
             manifest_error: RwLock::new(None),
             reload_lock: tokio::sync::Mutex::new(()),
             watcher: Mutex::new(None),
+            calls: call_pool::CallPool::new(
+                settings.plugin_call_threads,
+                settings.plugin_max_concurrent_calls,
+            )
+            .map_err(|error| {
+                tracing::error!("the plugin call pool could not start: {error}");
+                format!("the plugin call pool could not start: {error}")
+            }),
         });
         let started = Instant::now();
         let report = host.reload().await;
@@ -434,11 +446,22 @@ impl PluginHost {
                 operation: "search",
             });
         }
-        let _permit = Self::permit(&plugin, &stats)?;
-        let runtime = self.runtime().map_err(PluginError::Contained)?;
+        let permit = Self::permit(&plugin, &stats)?;
+        let engine = self
+            .runtime()
+            .map_err(PluginError::Contained)?
+            .engine
+            .clone();
         let query = honoured_query(query, &plugin.features);
+        let called = plugin.clone();
         let started = Instant::now();
-        let result = call::search(&runtime.engine, &plugin, &query).await;
+        let result = self
+            .on_pool(
+                &plugin,
+                async move { call::search(&engine, &called, &query).await },
+                permit,
+            )
+            .await;
         self.finish(&plugin, &stats, started, result)
     }
 
@@ -452,11 +475,42 @@ impl PluginHost {
                 operation: "process",
             });
         }
-        let _permit = Self::permit(&plugin, &stats)?;
-        let runtime = self.runtime().map_err(PluginError::Contained)?;
+        let permit = Self::permit(&plugin, &stats)?;
+        let engine = self
+            .runtime()
+            .map_err(PluginError::Contained)?
+            .engine
+            .clone();
+        let (called, input) = (plugin.clone(), input.clone());
         let started = Instant::now();
-        let result = call::process(&runtime.engine, &plugin, input).await;
+        let result = self
+            .on_pool(
+                &plugin,
+                async move { call::process(&engine, &called, &input).await },
+                permit,
+            )
+            .await;
         self.finish(&plugin, &stats, started, result)
+    }
+
+    /// Runs one call of `plugin` on the call pool, holding its `permit` until
+    /// the call ends.
+    async fn on_pool<T: Send + 'static>(
+        &self,
+        plugin: &LoadedPlugin,
+        call: impl std::future::Future<Output = Result<T, CallFailure>> + Send + 'static,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) -> Result<T, CallFailure> {
+        let pool = self
+            .calls
+            .as_ref()
+            .map_err(|reason| CallFailure::Contained(reason.clone()))?;
+        pool.run(call, permit).await.unwrap_or_else(|reason| {
+            Err(CallFailure::Contained(format!(
+                "plugin '{}' {}: {reason}",
+                plugin.id, plugin.version
+            )))
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
+use futures::StreamExt as _;
 use notify::{RecursiveMode, Watcher as _};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -42,6 +43,11 @@ pub struct ReloadFailure {
     pub still_serving: bool,
 }
 
+/// Plugins loaded at once: one per core (each compile is itself parallel).
+fn concurrent_loads() -> usize {
+    std::thread::available_parallelism().map_or(2, |cores| cores.get())
+}
+
 impl PluginHost {
     /// Re-reads plugins.toml and every `.wasm`, swapping what changed.
     pub async fn reload(&self) -> ReloadReport {
@@ -74,6 +80,7 @@ impl PluginHost {
             .iter()
             .map(|decl| decl.id.to_string())
             .collect();
+        let mut to_load = Vec::new();
         for decl in manifest.plugins {
             let id = decl.id.to_string();
             if !decl.enabled {
@@ -114,10 +121,23 @@ impl PluginHost {
                 report.unchanged.push(id);
                 continue;
             }
-            let outcome = match self.runtime() {
-                Ok(runtime) => loader::load(runtime, &decl).await,
-                Err(reason) => Err(reason),
-            };
+            to_load.push(decl);
+        }
+        // Changed and failed plugins load side by side (a few at a time, so
+        // compiling stays within the machine), then swap in manifest order: one
+        // slow plugin no longer delays the others by its whole load.
+        let loads = futures::stream::iter(to_load)
+            .map(|decl| async move {
+                let outcome = match self.runtime() {
+                    Ok(runtime) => loader::load(runtime, &decl).await,
+                    Err(reason) => Err(reason),
+                };
+                (decl, outcome)
+            })
+            .buffered(concurrent_loads());
+        let outcomes: Vec<_> = loads.collect().await;
+        for (decl, outcome) in outcomes {
+            let id = decl.id.to_string();
             let swap_started = Instant::now();
             let mut slots = write(&self.slots);
             let slot = slots

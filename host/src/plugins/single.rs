@@ -22,6 +22,8 @@ pub fn runtime(egress_allow_local: &[String]) -> anyhow::Result<Runtime> {
     Runtime::new(engine, cache, egress)
 }
 
+use super::call_pool::CallPool;
+
 impl PluginHost {
     /// Loads `decl` as the only plugin, with the AI provider of `settings` (a
     /// plugin granted `[plugin.ai]` calls it as on the server). The error is the
@@ -50,6 +52,11 @@ impl PluginHost {
             manifest_error: RwLock::new(None),
             reload_lock: tokio::sync::Mutex::new(()),
             watcher: Mutex::new(None),
+            calls: CallPool::new(
+                settings.plugin_call_threads,
+                settings.plugin_max_concurrent_calls,
+            )
+            .map_err(|error| format!("the plugin call pool could not start: {error}")),
         };
         write(&host.slots).insert(id, slot);
         Ok(Arc::new(host))

@@ -85,6 +85,12 @@ async fn loops_allocations_recursion_panics_and_huge_output_are_contained() {
         contained(host.search("hostile", &query("panic", 1)).await),
         "plugin 'hostile' 0.1.0 panicked or aborted (wasm `unreachable` executed)"
     );
+    // WASI 0.2's exit carries only success or failure: the plugin's exit(3) is 1.
+    // (On `hoarder`, the same build: `hostile` has used its failures before a pause.)
+    assert_eq!(
+        contained(host.search("hoarder", &query("exit", 1)).await),
+        "plugin 'hoarder' 0.1.0 exited with status 1 instead of returning (a plugin must return its result or error, not exit)"
+    );
     assert_eq!(
         contained(host.search("hoarder", &query("output", 1)).await),
         "plugin 'hoarder' 0.1.0 returned 104857700 bytes of output, over its limit of 8000000 bytes"
@@ -307,5 +313,44 @@ async fn input_a_processor_refuses_does_not_pause_it() {
     assert!(
         matches!(&upper, jobscout::plugins::types::Payload::Text(text) if text == "OK"),
         "{upper:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_metadata_fails_the_load_within_a_second_not_the_plugins_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let host = start_host(
+        dir.path(),
+        &[
+            entry(
+                "sluggish",
+                "source",
+                &hostile_wasm(),
+                "[plugin.limits]\ntimeout_ms = 20000\n[plugin.config]\nmetadata_spin_ms = \"30000\"",
+            ),
+            entry("echo", "source", &echo_wasm(), ""),
+        ]
+        .concat(),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(8),
+        "start-up took {elapsed:?}"
+    );
+    let sluggish = host
+        .list()
+        .into_iter()
+        .find(|status| status.id == "sluggish")
+        .unwrap();
+    let reason = sluggish.reason.unwrap_or_default();
+    assert!(
+        reason.contains("took longer than 1000 ms to answer metadata()"),
+        "{reason}"
+    );
+    assert_eq!(
+        host.search("echo", &query("still", 1)).await.unwrap().len(),
+        1
     );
 }

@@ -49,6 +49,14 @@ fn describe(error: FetchError) -> SourceError {
 
 impl Source for Hostile {
     fn metadata() -> SourceMetadata {
+        // `metadata_spin_ms` in [plugin.config]: a metadata() that takes its time.
+        let spin: u64 = jobscout_plugin_sdk::config::get("metadata_spin_ms")
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0);
+        let start = std::time::Instant::now();
+        while start.elapsed().as_millis() < u128::from(spin) {
+            black_box(());
+        }
         SourceMetadata {
             id: "hostile".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -75,6 +83,7 @@ impl Source for Hostile {
             }
             Some("recurse") => Ok(vec![big_posting(recurse(0) as usize)]),
             Some("panic") => panic!("hostile plugin panicked on purpose"),
+            Some("exit") => std::process::exit(3),
             // 100 MB of output in one posting.
             Some("output") => Ok(vec![big_posting(100 * 1024 * 1024)]),
             Some("spin") => {
