@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use jobscout::http::{router, AppState};
-use jobscout::plugins::{HostOptions, PluginHost};
+use jobscout::plugins::{BreakerPolicy, HostOptions, PluginError, PluginHost};
 use jobscout::storage::Database;
 use jobscout::telemetry::Telemetry;
 use plugins_support::*;
@@ -87,10 +87,16 @@ async fn main() {
         .await
         .unwrap();
     jobscout::storage::migrate(&pool).await.unwrap();
+    // Every loop ends at its time limit, a failure: the breaker would pause the
+    // plugin after five and the calls would stop spinning.
     let plugins = PluginHost::start_with(
         &settings,
         HostOptions {
             watch: false,
+            breaker: BreakerPolicy {
+                threshold: u32::MAX,
+                ..BreakerPolicy::default()
+            },
             ..HostOptions::default()
         },
     )
@@ -112,7 +118,12 @@ async fn main() {
                 tokio::spawn(async move {
                     while !stop.load(Ordering::Relaxed) {
                         let outcome = plugins.search("hostile", &query("loop", 1)).await;
-                        assert!(outcome.is_err(), "a loop ends at its time limit");
+                        match outcome {
+                            Err(PluginError::Contained(reason)) => {
+                                assert!(reason.contains("time limit"), "{reason}")
+                            }
+                            other => panic!("a loop ends at its time limit, not {other:?}"),
+                        }
                     }
                 })
             })
