@@ -3,28 +3,22 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::config::SUBSCRIPTION_PLANS;
 use crate::storage::users::Subscription;
 
-/// The paid plan keys, the legacy ones included.
-pub const PAID_PLANS: [&str; 12] = [
-    "weekly_standard",
-    "weekly_pro",
-    "weekly_sprint",
-    "monthly_standard",
-    "monthly_pro",
-    "monthly_power",
-    "annual_pro",
-    "annual_power",
-    "pro",
-    "pro_plus",
-    "annual",
-    "paid",
-];
+/// The legacy paid plans, still honoured (the quota call moves them on).
+pub const LEGACY_PAID_PLANS: [&str; 4] = ["pro", "pro_plus", "annual", "paid"];
+
+/// Whether `plan` is a paid plan key, current or legacy.
+pub fn is_paid_plan(plan: &str) -> bool {
+    let plan = plan.trim().to_lowercase();
+    SUBSCRIPTION_PLANS.contains(&plan.as_str()) || LEGACY_PAID_PLANS.contains(&plan.as_str())
+}
 
 /// A paid plan whose subscription is active, in its trial (Paddle's
 /// `trialing`), past due or unknown (NULL), or cancelled with an end still ahead.
 pub fn is_paid(subscription: &Subscription, now: DateTime<Utc>) -> bool {
-    if !PAID_PLANS.contains(&subscription.plan.trim().to_lowercase().as_str()) {
+    if !is_paid_plan(&subscription.plan) {
         return false;
     }
     match subscription.status.as_deref().map(str::trim) {

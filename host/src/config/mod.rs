@@ -21,7 +21,7 @@ use std::time::Duration;
 
 pub use ai::{AiSettings, ReviewSettings, OPENAI_BASE_URL};
 pub use describe::mask_url_password;
-pub use paddle::{PaddleSettings, CHECKOUT_PLANS, TOPUP_PLAN};
+pub use paddle::{PaddleSettings, CHECKOUT_PLANS, SUBSCRIPTION_PLANS, TOPUP_PLAN};
 pub use source::{parse_list, SecretValues, SettingProblem, SettingsSource, PREFIX};
 
 /// Origins the earlier backend always allowed, whatever the configured list said.

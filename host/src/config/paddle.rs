@@ -11,8 +11,8 @@ use super::SettingsSource;
 pub const PADDLE_PRODUCTION_API: &str = "https://api.paddle.com";
 pub const PADDLE_SANDBOX_API: &str = "https://sandbox-api.paddle.com";
 
-/// The plans a checkout can be for, in the order the price settings are listed.
-pub const CHECKOUT_PLANS: [&str; 9] = [
+/// The plans one subscribes to today (the legacy ones are no longer sold).
+pub const SUBSCRIPTION_PLANS: [&str; 8] = [
     "weekly_standard",
     "weekly_pro",
     "weekly_sprint",
@@ -21,8 +21,18 @@ pub const CHECKOUT_PLANS: [&str; 9] = [
     "monthly_power",
     "annual_pro",
     "annual_power",
-    TOPUP_PLAN,
 ];
+
+/// The plans a checkout can be for, in the order the price settings are listed.
+pub const CHECKOUT_PLANS: [&str; 9] = {
+    let mut plans = [TOPUP_PLAN; 9];
+    let mut index = 0;
+    while index < SUBSCRIPTION_PLANS.len() {
+        plans[index] = SUBSCRIPTION_PLANS[index];
+        index += 1;
+    }
+    plans
+};
 
 /// The one top-up: 200 credits, bought once, not a subscription.
 pub const TOPUP_PLAN: &str = "topup_20";

@@ -438,41 +438,50 @@ impl PluginHost {
 
     /// Runs a job search on source `id`.
     pub async fn search(&self, id: &str, query: &JobQuery) -> Result<Vec<JobPosting>, PluginError> {
-        let (plugin, stats) = self.acquire(id)?;
-        if plugin.kind != PluginKind::Source {
-            return Err(PluginError::WrongKind {
-                id: id.to_string(),
-                kind: plugin.kind,
-                operation: "search",
-            });
-        }
-        let permit = Self::permit(&plugin, &stats)?;
-        let engine = self
-            .runtime()
-            .map_err(PluginError::Contained)?
-            .engine
-            .clone();
-        let query = honoured_query(query, &plugin.features);
-        let called = plugin.clone();
-        let started = Instant::now();
-        let result = self
-            .on_pool(
-                &plugin,
-                async move { call::search(&engine, &called, &query).await },
-                permit,
-            )
-            .await;
-        self.finish(&plugin, &stats, started, result)
+        let query = query.clone();
+        self.run_call(
+            id,
+            PluginKind::Source,
+            "search",
+            |engine, plugin| async move {
+                let query = honoured_query(&query, &plugin.features);
+                call::search(&engine, &plugin, &query).await
+            },
+        )
+        .await
     }
 
     /// Runs processor `id` on `input`.
     pub async fn process(&self, id: &str, input: &Payload) -> Result<Payload, PluginError> {
+        let input = input.clone();
+        self.run_call(
+            id,
+            PluginKind::Processor,
+            "process",
+            |engine, plugin| async move { call::process(&engine, &plugin, &input).await },
+        )
+        .await
+    }
+
+    /// One `operation` of plugin `id`, which must be of `kind`: its permit, the
+    /// call on the pool, and the call's stats and metrics.
+    async fn run_call<T, Call>(
+        &self,
+        id: &str,
+        kind: PluginKind,
+        operation: &'static str,
+        call: impl FnOnce(wasmtime::Engine, Arc<LoadedPlugin>) -> Call,
+    ) -> Result<T, PluginError>
+    where
+        T: Send + 'static,
+        Call: std::future::Future<Output = Result<T, CallFailure>> + Send + 'static,
+    {
         let (plugin, stats) = self.acquire(id)?;
-        if plugin.kind != PluginKind::Processor {
+        if plugin.kind != kind {
             return Err(PluginError::WrongKind {
                 id: id.to_string(),
                 kind: plugin.kind,
-                operation: "process",
+                operation,
             });
         }
         let permit = Self::permit(&plugin, &stats)?;
@@ -481,14 +490,9 @@ impl PluginHost {
             .map_err(PluginError::Contained)?
             .engine
             .clone();
-        let (called, input) = (plugin.clone(), input.clone());
         let started = Instant::now();
         let result = self
-            .on_pool(
-                &plugin,
-                async move { call::process(&engine, &called, &input).await },
-                permit,
-            )
+            .on_pool(&plugin, call(engine, plugin.clone()), permit)
             .await;
         self.finish(&plugin, &stats, started, result)
     }
