@@ -202,7 +202,7 @@ const WEBHOOK_SECRET: &str = "pdl_ntfset_bench_secret";
 fn event(user_id: Uuid, n: u64) -> Vec<u8> {
     let start = Utc::now() - chrono::Duration::days(3_000) + chrono::Duration::minutes(n as i64);
     let at = start.to_rfc3339();
-    let body = if n % 2 == 0 {
+    let body = if n.is_multiple_of(2) {
         json!({"event_id": format!("evt_bench_{user_id}_{n}"), "event_type": "transaction.completed",
             "occurred_at": at, "data": {"id": format!("txn_bench_{n}"), "status": "completed",
             "customer_id": "ctm_bench", "subscription_id": "sub_bench",
