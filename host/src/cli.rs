@@ -43,7 +43,7 @@ pub struct ScrapeArgs {
     /// What to search for.
     #[arg(long)]
     pub query: String,
-    /// Location filter [default: JOBSCOUT_DEFAULT_LOCATION].
+    /// Location filter [default: JOBSCOUT_DEFAULT_LOCATION; '' for none].
     #[arg(long)]
     pub location: Option<String>,
     /// Only these sources (plugin ids); repeat the flag for several.

@@ -53,9 +53,12 @@ pub async fn scrape(settings: Settings, args: ScrapeArgs) -> anyhow::Result<()> 
     }
     let request = ScrapeRequest {
         query: args.query,
-        location: args
-            .location
-            .or_else(|| Some(settings.default_location.clone())),
+        // As for an admin run: absent is the default location, empty is none.
+        location: match args.location {
+            None => Some(settings.default_location.clone()),
+            Some(location) if location.trim().is_empty() => None,
+            Some(location) => Some(location.trim().to_string()),
+        },
         remote_only: !args.include_onsite,
         sources: args.sources,
         max_results_per_source: settings.scheduled_scrape_max_results_per_source,

@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 pub struct AdminRunRequest {
     /// Defaults to JOBSCOUT_DEFAULT_SEARCH_QUERY.
     pub query: Option<String>,
-    /// Defaults to JOBSCOUT_DEFAULT_LOCATION.
+    /// Absent: JOBSCOUT_DEFAULT_LOCATION; `""`: no location filter.
     pub location: Option<String>,
     /// Accepted for compatibility; AI is never used by server-side scrapes.
     pub use_ai: Option<bool>,
@@ -61,11 +61,13 @@ pub async fn admin_run(
         .map(|query| query.trim().to_string())
         .filter(|query| !query.is_empty())
         .unwrap_or_else(|| state.settings.default_search_query.clone());
-    let location = body
-        .location
-        .filter(|location| !location.trim().is_empty())
-        .unwrap_or_else(|| state.settings.default_location.clone());
-    let request = state.scrapes.request(query, Some(location));
+    // Absent: the default location; sent empty: none (every location).
+    let location = match body.location {
+        None => Some(state.settings.default_location.clone()),
+        Some(location) if location.trim().is_empty() => None,
+        Some(location) => Some(location.trim().to_string()),
+    };
+    let request = state.scrapes.request(query, location);
     // As before: an enqueue failure is a 200 with status "error", which the
     // workflow prints, rather than a failed call.
     Ok(Json(match state.scrapes.enqueue(request).await {

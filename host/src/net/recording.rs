@@ -104,6 +104,30 @@ pub fn body_file_name(method: &str, url: &str, content_type: Option<&str>) -> St
     )
 }
 
+/// Headers that are not recorded: cookies are session state, and the rest
+/// change on every answer (time, caches, tracing ids), so recording again would
+/// rewrite the index although nothing the plugin parses changed.
+const VOLATILE_HEADERS: [&str; 12] = [
+    "set-cookie",
+    "date",
+    "age",
+    "expires",
+    "x-request-id",
+    "x-amzn-requestid",
+    "x-amz-cf-id",
+    "cf-ray",
+    "server-timing",
+    "x-served-by",
+    "x-cache",
+    "x-timer",
+];
+
+fn is_volatile(name: &str) -> bool {
+    VOLATILE_HEADERS
+        .iter()
+        .any(|volatile| volatile.eq_ignore_ascii_case(name))
+}
+
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -264,8 +288,7 @@ impl Recorder {
         let headers: Vec<(String, String)> = response
             .headers
             .iter()
-            // Cookies are session state, not part of what the plugin parses.
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("set-cookie"))
+            .filter(|(name, _)| !is_volatile(name))
             .cloned()
             .collect();
         let body = body_file_name(method, url, header(&headers, "content-type"));
@@ -332,6 +355,11 @@ mod tests {
                     "application/json; charset=utf-8".to_string(),
                 ),
                 ("set-cookie".to_string(), "session=1".to_string()),
+                (
+                    "Date".to_string(),
+                    "Tue, 08 Dec 2026 02:10:00 GMT".to_string(),
+                ),
+                ("cf-ray".to_string(), "8f1e2d3c4b5a6978-FRA".to_string()),
             ],
             body: body.as_bytes().to_vec(),
             final_url: final_url.to_string(),
@@ -359,9 +387,13 @@ mod tests {
         let entry = &index.responses[0];
         assert!(entry.body.starts_with("responses/get-jobs.example.com-"));
         assert!(entry.body.ends_with(".json"));
-        assert!(
-            entry.headers.iter().all(|(name, _)| name != "set-cookie"),
-            "cookies are not recorded"
+        assert_eq!(
+            entry.headers,
+            vec![(
+                "content-type".to_string(),
+                "application/json; charset=utf-8".to_string()
+            )],
+            "cookies, dates and tracing ids are not recorded"
         );
 
         let recorded = Recorded::open(dir.path()).unwrap();

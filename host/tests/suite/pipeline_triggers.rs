@@ -99,6 +99,22 @@ async fn admin_run_needs_the_token_and_starts_a_run() {
             .await;
         let run = wait_finished(&app, defaults.json()["run_id"].as_i64().unwrap()).await;
         assert_eq!(run["criteria"]["query"], "automation engineer");
+        assert_eq!(
+            run["criteria"]["location"], "Remote",
+            "the default location"
+        );
+
+        // An explicit empty location means none.
+        let anywhere = app
+            .send(
+                Method::POST,
+                "/api/v1/admin/run",
+                &[("authorization", "Bearer s3cret")],
+                Some(json!({"query": "rust", "location": ""})),
+            )
+            .await;
+        let run = wait_finished(&app, anywhere.json()["run_id"].as_i64().unwrap()).await;
+        assert!(run["criteria"]["location"].is_null(), "{run}");
     }
 }
 
