@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::paid::is_paid;
 use super::plans::{self, Feature, Limit, PlanLimits};
 use super::{Apply, Error, Result};
-use crate::storage::accounts::{self, CreditEntry, Payment, Refused};
+use crate::storage::accounts::{self, CreditEntry, PaidWork, Payment, Refused};
 use crate::storage::apply::packs::StoredPack;
 use crate::storage::users::{self, Subscription};
 
@@ -202,6 +202,91 @@ pub async fn store_pack(
         Err(Refused::Credits { balance, cost }) => Err(insufficient_credits(balance, cost)),
         Err(Refused::Quota { used, limit }) => {
             Err(quota_exceeded(Feature::ApplyPack, used, limit, gate.weekly))
+        }
+    }
+}
+
+/// How a premium-AI result will be paid for, decided before the provider is called.
+#[derive(Debug, Clone)]
+pub struct PremiumGate {
+    feature: Feature,
+    payment: Payment,
+}
+
+/// The premium-AI gate (the interview coach and templates, reference §4.8):
+/// 404 while `JOBSCOUT_PREMIUM_AI_ENABLED` is off, as before; in credit mode
+/// 403 unless the balance covers the feature (12 credits for the coach, 5 for a
+/// template); otherwise 403 once the feature's monthly quota is used up (the
+/// free and weekly plans have none).
+pub async fn premium_gate(
+    apply: &Apply,
+    user_id: Uuid,
+    feature: Feature,
+    now: DateTime<Utc>,
+) -> Result<PremiumGate> {
+    let cost = match feature {
+        Feature::AiInterviewCoach => plans::INTERVIEW_COACH_CREDITS,
+        Feature::AiTemplate => plans::TEMPLATE_CREDITS,
+        other => {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "{other:?} is not a premium-AI feature"
+            )))
+        }
+    };
+    if !apply.settings.ai.premium_enabled {
+        return Err(Error::NotFound(
+            "Premium AI features are not enabled (JOBSCOUT_PREMIUM_AI_ENABLED)".into(),
+        ));
+    }
+    let account = account(apply, user_id, now).await?;
+    if account.credit_mode {
+        let balance = accounts::credit_balance(&apply.pool, user_id, now).await?;
+        if balance < cost {
+            return Err(insufficient_credits(balance, cost));
+        }
+        return Ok(PremiumGate {
+            feature,
+            payment: Payment::Credits {
+                spends: vec![(cost, feature.action_type())],
+            },
+        });
+    }
+    let quota = status(apply, user_id, &account, feature, now).await?;
+    if !quota.allowed {
+        return Err(quota_exceeded(
+            feature,
+            quota.used.unwrap_or(0),
+            quota.limit.unwrap_or(0),
+            false,
+        ));
+    }
+    Ok(PremiumGate {
+        feature,
+        payment: Payment::Quota {
+            since: plans::window_start(now, false),
+            limit: quota.limit,
+        },
+    })
+}
+
+/// Pays for one premium-AI result once it is made: its usage row and, in
+/// credit mode, its spend, in one transaction under the user's lock; a request
+/// that lost the race for the last unit gets the 403 and nothing is written.
+/// Returns the id the spend is keyed by.
+pub async fn charge_premium(
+    apply: &Apply,
+    user_id: Uuid,
+    gate: PremiumGate,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let work = PaidWork::Premium {
+        action_type: gate.feature.action_type(),
+    };
+    match accounts::pay_for(&apply.pool, user_id, work, &gate.payment, now).await? {
+        Ok(id) => Ok(id),
+        Err(Refused::Credits { balance, cost }) => Err(insufficient_credits(balance, cost)),
+        Err(Refused::Quota { used, limit }) => {
+            Err(quota_exceeded(gate.feature, used, limit, false))
         }
     }
 }

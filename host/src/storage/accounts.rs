@@ -5,8 +5,9 @@
 //!
 //! Times are written by the host, never by column defaults, so the injected
 //! clock of the tests and the one format SQLite compares as text agree.
-//! [`store_paid_pack`] is the one write that spends: the pack, its usage and its
-//! spend commit together or not at all, under the user's lock.
+//! [`pay_for`] is the one write that spends: the work (a pack, or a premium-AI
+//! result's usage), its usage row and its spend commit together or not at all,
+//! under the user's lock.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -203,11 +204,26 @@ pub enum Payment {
     Credits { spends: Vec<(i64, &'static str)> },
 }
 
-/// Stores `pack` (owned by `user_id`), records its `apply_pack` usage and, in
-/// credit mode, its spends: all in one transaction that first takes the user's
-/// lock (`SELECT … FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) and
-/// then checks the quota or the balance, so concurrent requests cannot both
-/// pass on the last unit. `Ok(Err(_))` when refused: nothing was written.
+/// What a paid write pays for.
+#[derive(Debug, Clone, Copy)]
+pub enum PaidWork<'a> {
+    /// An apply pack, stored in the same transaction.
+    Pack(&'a StoredPack),
+    /// A premium-AI result (`ai_interview_coach`, `ai_template`): its usage row
+    /// and spend are the write; the result itself is the caller's to keep.
+    Premium { action_type: &'static str },
+}
+
+impl PaidWork<'_> {
+    fn action_type(&self) -> &'static str {
+        match self {
+            PaidWork::Pack(_) => "apply_pack",
+            PaidWork::Premium { action_type } => action_type,
+        }
+    }
+}
+
+/// Stores `pack` (owned by `user_id`) and pays for it: see [`pay_for`].
 pub async fn store_paid_pack(
     pool: &Pool,
     user_id: Uuid,
@@ -215,7 +231,31 @@ pub async fn store_paid_pack(
     payment: &Payment,
     now: DateTime<Utc>,
 ) -> Result<Result<StoredPack, Refused>, sqlx::Error> {
-    let apply_pack_id = Uuid::new_v4();
+    let apply_pack_id = match pay_for(pool, user_id, PaidWork::Pack(pack), payment, now).await? {
+        Ok(id) => id,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let stored = get_owned(pool, user_id, apply_pack_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok(Ok(stored))
+}
+
+/// Records `work`'s usage and, in credit mode, its spends (each keyed
+/// `<user>:<feature>:<id>`, the id returned), storing the pack when the work is
+/// one: all in one transaction that first takes the user's lock (`SELECT … FOR
+/// UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) and then checks the quota
+/// or the balance, so concurrent requests cannot both pass on the last unit.
+/// `Ok(Err(_))` when refused: nothing was written.
+pub async fn pay_for(
+    pool: &Pool,
+    user_id: Uuid,
+    work: PaidWork<'_>,
+    payment: &Payment,
+    now: DateTime<Utc>,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let work_id = Uuid::new_v4();
+    let action_type = work.action_type();
     let lock = match pool {
         Pool::Sqlite(_) => "SELECT user_id FROM users WHERE user_id = $1",
         Pool::Postgres(_) => "SELECT user_id FROM users WHERE user_id = $1 FOR UPDATE",
@@ -232,7 +272,7 @@ pub async fn store_paid_pack(
                 Some(limit) => {
                     let used: i64 = sqlx::query_scalar(USAGE_SINCE)
                         .bind(Id::from(user_id))
-                        .bind("apply_pack")
+                        .bind(action_type)
                         .bind(Time(Some(*since)))
                         .fetch_one(&mut *transaction)
                         .await?;
@@ -250,12 +290,18 @@ pub async fn store_paid_pack(
             }
         };
         if refused.is_none() {
-            insert_pack!(&mut *transaction, apply_pack_id, user_id, pack).await?;
+            let pack_id = match work {
+                PaidWork::Pack(pack) => {
+                    insert_pack!(&mut *transaction, work_id, user_id, pack).await?;
+                    Some(work_id)
+                }
+                PaidWork::Premium { .. } => None,
+            };
             sqlx::query(RECORD_USAGE)
                 .bind(Id::from(Uuid::new_v4()))
                 .bind(Id::from(user_id))
-                .bind("apply_pack")
-                .bind(Id::from(apply_pack_id))
+                .bind(action_type)
+                .bind(Id(pack_id))
                 .bind(Time(Some(now)))
                 .execute(&mut *transaction)
                 .await?;
@@ -265,8 +311,11 @@ pub async fn store_paid_pack(
                         delta_credits: -credits,
                         reason: "spend",
                         feature: Some(feature.to_string()),
-                        idempotency_key: format!("{user_id}:{feature}:{apply_pack_id}"),
-                        metadata: Some(serde_json::json!({ "apply_pack_id": apply_pack_id })),
+                        idempotency_key: format!("{user_id}:{feature}:{work_id}"),
+                        metadata: Some(match work {
+                            PaidWork::Pack(_) => serde_json::json!({ "apply_pack_id": work_id }),
+                            PaidWork::Premium { .. } => serde_json::json!({ "result_id": work_id }),
+                        }),
                         available_at: None,
                         expires_at: None,
                     };
@@ -279,13 +328,10 @@ pub async fn store_paid_pack(
         }
         refused
     });
-    if let Some(refused) = refused {
-        return Ok(Err(refused));
-    }
-    let stored = get_owned(pool, user_id, apply_pack_id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    Ok(Ok(stored))
+    Ok(match refused {
+        Some(refused) => Err(refused),
+        None => Ok(work_id),
+    })
 }
 
 /// Binds [`ADD_CREDITS`]'s parameters for `entry`, on either engine.

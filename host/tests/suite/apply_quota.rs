@@ -398,3 +398,109 @@ async fn quota_windows_turn_over_at_the_week_and_the_month_with_an_injected_cloc
         );
     }
 }
+
+/// The Apply service over a test app's state (the premium-AI routes come with
+/// the premium-AI issue; their gate is checked here).
+fn service(app: &crate::common::TestApp, db: &TestDb) -> jobscout::apply::Apply {
+    jobscout::apply::Apply {
+        pool: db.pool.clone(),
+        plugins: app.state.plugins.clone(),
+        settings: app.state.settings.clone(),
+        fetcher: app.state.fetcher.clone(),
+        ai: app.state.ai.clone(),
+    }
+}
+
+#[tokio::test]
+async fn premium_ai_is_gated_by_its_switch_its_monthly_quota_and_its_credits() {
+    use jobscout::apply::plans::Feature;
+    use jobscout::apply::quota::{charge_premium, premium_gate};
+    let world = World::start().await;
+    for db in TestDb::all().await {
+        let off = world.app(&db, &[]).await;
+        let ada = world.client(&off, "ada@example.com");
+        let bob = world.client(&off, "bob@example.com");
+        for client in [&ada, &bob] {
+            assert_eq!(client.get("/api/v1/apply/quota").await.status, 200);
+        }
+        let now = Utc::now();
+        let disabled = premium_gate(&service(&off, &db), ada.user_id, Feature::AiTemplate, now)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(disabled, jobscout::apply::Error::NotFound(_)),
+            "{disabled}"
+        );
+
+        let app = world
+            .app(&db, &[("JOBSCOUT_PREMIUM_AI_ENABLED", "true")])
+            .await;
+        let apply = service(&app, &db);
+        let free = premium_gate(&apply, ada.user_id, Feature::AiTemplate, now)
+            .await
+            .unwrap_err();
+        assert_eq!(free.to_string(), "Quota exceeded. 0/0 used this month.");
+
+        // Quota mode: monthly_standard has 20 coach sessions a month; of 30
+        // simultaneous requests exactly 20 are charged.
+        set_plan(&db.pool, ada.user_id, "monthly_standard", Some("active")).await;
+        let attempts = (0..30).map(|_| async {
+            let gate = premium_gate(&apply, ada.user_id, Feature::AiInterviewCoach, now).await?;
+            charge_premium(&apply, ada.user_id, gate, now).await
+        });
+        let outcomes = futures::future::join_all(attempts).await;
+        let charged = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+        assert_eq!(charged, 20, "{}", db.name);
+        for refused in outcomes.iter().filter_map(|outcome| outcome.as_ref().err()) {
+            assert_eq!(
+                refused.to_string(),
+                "Quota exceeded. 20/20 used this month."
+            );
+        }
+        let after = premium_gate(&apply, ada.user_id, Feature::AiInterviewCoach, now)
+            .await
+            .unwrap_err();
+        assert_eq!(after.to_string(), "Quota exceeded. 20/20 used this month.");
+
+        // Credit mode: 30 credits pay two coach sessions (12 each) but not a
+        // third; a template (5) still fits.
+        set_plan(&db.pool, bob.user_id, "monthly_pro", Some("active")).await;
+        accounts::add_credits(
+            &db.pool,
+            bob.user_id,
+            &grant(30, &format!("premium:{}", bob.user_id)),
+            now,
+        )
+        .await
+        .unwrap();
+        for _ in 0..2 {
+            let gate = premium_gate(&apply, bob.user_id, Feature::AiInterviewCoach, now)
+                .await
+                .unwrap();
+            charge_premium(&apply, bob.user_id, gate, now)
+                .await
+                .unwrap();
+        }
+        let short = premium_gate(&apply, bob.user_id, Feature::AiInterviewCoach, now)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            short.to_string(),
+            "Insufficient credits: this needs 12 credits and your balance is 6."
+        );
+        let gate = premium_gate(&apply, bob.user_id, Feature::AiTemplate, now)
+            .await
+            .unwrap();
+        charge_premium(&apply, bob.user_id, gate, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            accounts::credit_balance(&db.pool, bob.user_id, now)
+                .await
+                .unwrap(),
+            1,
+            "{}",
+            db.name
+        );
+    }
+}
